@@ -1,0 +1,299 @@
+/**
+ * The contract between the machines and a SIP stack.
+ *
+ * A stack (JsSIP, the in-process memory double, another library) implements a {@link UserAgentPort}
+ * and hands out one {@link CallPort} per call. The machines never call a port themselves: they name
+ * their effects, and `src/` binds those names to a port. Everything a port reports comes back as a
+ * typed, data-only event (`UA.*` for the user agent, `SIP.*` and `MEDIA.*` for a call).
+ *
+ * Rules every implementation follows:
+ * - commands never throw; a refusal or a failure comes back as an event (possibly synchronously,
+ *   from inside the command);
+ * - a port buffers the events it emits before its first subscriber and replays them to that
+ *   subscriber, so nothing emitted while a call is being created is lost;
+ * - every call ends with exactly one `SIP.FAILED` (never established) or `SIP.ENDED` (established).
+ *
+ * @packageDocumentation
+ */
+
+/** Who caused something: us, the far end, or the stack itself (timers, transport, media). */
+export type Originator = 'local' | 'remote' | 'system';
+
+/** Direction of a call, seen from this phone. */
+export type CallDirection = 'incoming' | 'outgoing';
+
+/**
+ * Why a call ended. Every way out of a call maps to one of these, with the SIP code when there is one.
+ *
+ * - `bye`: an established call was hung up (by the side named in `originator`)
+ * - `canceled`: the caller gave up before an answer
+ * - `rejected`: declined (403/603, or our own `reject()`)
+ * - `busy`: 486/600
+ * - `not-found`: 404/604
+ * - `unavailable`: 480/410/408/430
+ * - `no-answer`: nobody answered before the no-answer timeout
+ * - `address-incomplete`: 484/424
+ * - `incompatible-sdp`: 488/606
+ * - `authentication-error`: 401/407 we could not satisfy
+ * - `redirected`: 3xx
+ * - `sip-failure`: any other 4xx-6xx
+ * - `request-timeout`: a transaction timed out
+ * - `connection-error`: the transport was lost while the call needed it
+ * - `media-failure`: WebRTC error, ICE failure, RTP timeout, bad media description
+ * - `user-denied-media`: microphone or camera refused
+ * - `hold-failed`: the stack ended the call because a hold/unhold re-INVITE failed
+ * - `transferred`: the call was handed to someone else by a transfer that succeeded
+ * - `replaced`: an INVITE with Replaces took this call over
+ * - `no-ack`, `dialog-error`, `expires`, `internal-error`: protocol and stack failures
+ */
+export type EndCause =
+  | 'bye'
+  | 'canceled'
+  | 'rejected'
+  | 'busy'
+  | 'not-found'
+  | 'unavailable'
+  | 'no-answer'
+  | 'address-incomplete'
+  | 'incompatible-sdp'
+  | 'authentication-error'
+  | 'redirected'
+  | 'sip-failure'
+  | 'request-timeout'
+  | 'connection-error'
+  | 'media-failure'
+  | 'user-denied-media'
+  | 'hold-failed'
+  | 'transferred'
+  | 'replaced'
+  | 'no-ack'
+  | 'dialog-error'
+  | 'expires'
+  | 'internal-error';
+
+/** How a call ended: the cause, the SIP status code when one was involved, and who ended it. */
+export interface EndReport {
+  /** Normalised cause. */
+  readonly cause: EndCause;
+  /** SIP status code of the final response or of the Reason header, when there is one. */
+  readonly code: number | null;
+  /** Who ended the call. */
+  readonly originator: Originator;
+  /** Reason phrase or the stack's own wording, for logs. */
+  readonly reason?: string;
+}
+
+/** Identity of the far end as the stack saw it (From/To, P-Asserted-Identity, Remote-Party-ID). */
+export interface RemoteIdentity {
+  /** User part of the URI, e.g. `1002`. */
+  readonly number: string;
+  /** Display name, when the far end sent one. */
+  readonly name: string | null;
+  /** Full SIP URI. */
+  readonly uri: string;
+}
+
+/** The DTMF transports a stack may offer. `info` is SIP INFO; `rfc2833` is in-band RTP events. */
+export type DtmfTransport = 'info' | 'rfc2833';
+
+/** Options for sending DTMF tones. */
+export interface DtmfOptions {
+  /** How the tones travel. */
+  readonly transport: DtmfTransport;
+  /** Tone length in milliseconds. */
+  readonly durationMs: number;
+  /** Gap between tones in milliseconds. */
+  readonly interToneGapMs: number;
+}
+
+/** Media and signalling options for placing or answering a call (the seed's `CallOptions`). */
+export interface CallOptions {
+  /** Send and receive video as well as audio. */
+  readonly video?: boolean;
+  /** Offer to receive video even when not sending it. */
+  readonly offerToReceiveVideo?: boolean;
+  /** Extra SIP headers, each `Name: value`, on the INVITE (outgoing) or the 200 (answer). */
+  readonly extraHeaders?: readonly string[];
+  /** A stream already acquired by the app; when set, the stack does not call getUserMedia. */
+  readonly mediaStream?: MediaStream;
+  /** getUserMedia constraints, when the stack acquires the media itself. */
+  readonly mediaConstraints?: MediaStreamConstraints;
+}
+
+/** What a recording backend is asked to do. */
+export type RecordAction = 'start' | 'pause' | 'resume';
+
+/** The state a recording backend reports. */
+export type RecordState = 'off' | 'recording' | 'paused';
+
+/** SIP.js-style session state of the dialog (RFC 3261 dialog life cycle). */
+export type SessionState = 'Initial' | 'Early' | 'AckWait' | 'Confirmed' | 'Terminated';
+
+/** State of the offer/answer exchange (RFC 3264). */
+export type SignalingState = 'Initial' | 'HaveLocalOffer' | 'HaveRemoteOffer' | 'Stable' | 'Closed';
+
+/** The SIP dialog of a call, as far as it is known. */
+export interface DialogInfo {
+  /** SIP Call-ID header value. */
+  readonly callId: string;
+  /** Our tag. */
+  readonly localTag: string;
+  /** The far end's tag, once a response or request carried it. */
+  readonly remoteTag: string | null;
+  /** Our URI (From of our requests). */
+  readonly localURI: string;
+  /** The far end's URI (To of our requests). */
+  readonly remoteURI: string;
+  /** The far end's Contact, once known. */
+  readonly remoteTarget: string | null;
+  /** Offer/answer state. */
+  readonly signalingState: SignalingState;
+}
+
+/** One entry of a `getStats()` report: W3C webrtc-stats dictionaries, read loosely. */
+export interface RtcStat {
+  readonly id: string;
+  readonly type: string;
+  readonly timestamp: number;
+  readonly [field: string]: unknown;
+}
+
+/** What `getStats()` returns: an `RTCStatsReport` or anything with the same `values()`. */
+export interface StatsReportLike {
+  values(): Iterable<RtcStat>;
+}
+
+/** Events a call port reports. Data only; the `SIP.*` ones drive the call machine. */
+export type CallPortEvent =
+  | { readonly type: 'SIP.PROGRESS'; readonly code: number; readonly earlyMedia: boolean }
+  | { readonly type: 'SIP.ACCEPTED'; readonly originator: Originator }
+  | { readonly type: 'SIP.CONFIRMED' }
+  | ({ readonly type: 'SIP.FAILED' } & EndReport)
+  | ({ readonly type: 'SIP.ENDED' } & EndReport)
+  | { readonly type: 'SIP.HOLD.SUCCEEDED' }
+  | { readonly type: 'SIP.HOLD.FAILED'; readonly code: number | null; readonly reason: string }
+  | { readonly type: 'SIP.UNHOLD.SUCCEEDED' }
+  | { readonly type: 'SIP.UNHOLD.FAILED'; readonly code: number | null; readonly reason: string }
+  | { readonly type: 'SIP.REMOTE_HOLD'; readonly held: boolean }
+  | { readonly type: 'SIP.DTMF.RECEIVED'; readonly tone: string; readonly durationMs: number; readonly transport: DtmfTransport }
+  | { readonly type: 'SIP.INFO.RECEIVED'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'SIP.MESSAGE.RECEIVED'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'SIP.REINVITE'; readonly video: boolean }
+  | { readonly type: 'SIP.IDENTITY'; readonly remote: RemoteIdentity }
+  | { readonly type: 'SIP.DIALOG'; readonly dialog: DialogInfo }
+  | { readonly type: 'SIP.REFER.ACCEPTED' }
+  | { readonly type: 'SIP.REFER.FAILED'; readonly code: number | null; readonly reason: string }
+  | { readonly type: 'SIP.REFER.NOTIFY'; readonly code: number; readonly reason: string }
+  | { readonly type: 'SIP.RECORD.SUCCEEDED'; readonly state: RecordState }
+  | { readonly type: 'SIP.RECORD.FAILED'; readonly action: RecordAction; readonly reason: string }
+  | { readonly type: 'SIP.RECORD.STATE'; readonly state: RecordState }
+  | { readonly type: 'SIP.COMMAND.FAILED'; readonly command: string; readonly reason: string }
+  | { readonly type: 'MEDIA.STREAM'; readonly direction: 'local' | 'remote'; readonly stream: MediaStream };
+
+/** The `SIP.*` events of a call port (what the call machine consumes). */
+export type SipEvent = Exclude<CallPortEvent, { type: 'MEDIA.STREAM' }>;
+
+/** Unsubscribes a listener. */
+export type Unsubscribe = () => void;
+
+/** One call on a SIP stack. */
+export interface CallPort {
+  /** SIP Call-ID; the library's id for the call. */
+  readonly callId: string;
+  /** Who placed the call. */
+  readonly direction: CallDirection;
+  /** The far end as first known (updated later through `SIP.IDENTITY`). */
+  readonly remote: RemoteIdentity;
+  /** For an incoming INVITE with Replaces: the Call-ID of the call it replaces. */
+  readonly replacesCallId: string | null;
+  /** The stack's own session object (JsSIP's RTCSession), for apps that need to reach past the library. */
+  readonly native: unknown;
+  /** Our outgoing media, once there is some. */
+  readonly localStream: MediaStream | null;
+  /** The far end's media, once there is some. */
+  readonly remoteStream: MediaStream | null;
+  /** Listen to the call's events; the first subscriber also receives what was buffered. */
+  subscribe(listener: (event: CallPortEvent) => void): Unsubscribe;
+  /** Answer an incoming call (200 OK). */
+  answer(options: CallOptions): void;
+  /** Decline an incoming call that is not answered yet, with a 4xx-6xx code. */
+  reject(code: number, reason?: string): void;
+  /** Give up an outgoing call before its final response (CANCEL). */
+  cancel(): void;
+  /** End an established call (BYE). */
+  hangup(): void;
+  /** Put the far end on hold with a re-INVITE; the outcome is `SIP.HOLD.SUCCEEDED` or `SIP.HOLD.FAILED`. */
+  hold(): void;
+  /** Take the far end off hold; the outcome is `SIP.UNHOLD.SUCCEEDED` or `SIP.UNHOLD.FAILED`. */
+  unhold(): void;
+  /** Stop sending our audio (no signalling). */
+  mute(): void;
+  /** Send our audio again. */
+  unmute(): void;
+  /** Send DTMF tones (already validated). */
+  sendDtmf(tones: string, options: DtmfOptions): void;
+  /**
+   * Ask the far end to call `target` (REFER). With `replaces`, the far end's new call replaces that
+   * other call of ours (attended transfer). The outcome arrives as `SIP.REFER.*` events.
+   */
+  refer(target: string, replaces: CallPort | null): void;
+  /** Send an in-dialog INFO. */
+  sendInfo(contentType: string, body: string): void;
+  /** Send an in-dialog MESSAGE. */
+  sendMessage(contentType: string, body: string): void;
+  /** Ask the recording backend to start, pause or resume; the outcome is `SIP.RECORD.*`. */
+  record(action: RecordAction): void;
+  /** Media statistics; resolves to an empty report when there is no media. */
+  getStats(): Promise<StatsReportLike>;
+  /** The library is done with this call: drop listeners and references. */
+  dispose(): void;
+}
+
+/** Credentials for registration. Exactly one of `password` or `ha1` is used. */
+export interface Credentials {
+  /** Authorization user name (often the extension number). */
+  readonly authorizationUser: string;
+  /** Plain password. */
+  readonly password?: string;
+  /** Pre-computed MD5(user:realm:password), as PBXes hand out. */
+  readonly ha1?: string;
+  /** Realm the HA1 was computed for. */
+  readonly realm?: string;
+}
+
+/** Events a user-agent port reports. */
+export type UserAgentEvent =
+  | { readonly type: 'UA.CONNECTING' }
+  | { readonly type: 'UA.CONNECTED' }
+  | { readonly type: 'UA.DISCONNECTED'; readonly reason: string }
+  | { readonly type: 'UA.REGISTERED' }
+  | { readonly type: 'UA.UNREGISTERED' }
+  | { readonly type: 'UA.REGISTRATION.FAILED'; readonly cause: string; readonly code: number | null }
+  | { readonly type: 'UA.CALL.INCOMING'; readonly call: CallPort }
+  | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
+
+/** The user agent of a SIP stack: transport, registration, and the calls it creates. */
+export interface UserAgentPort {
+  /** Open the transport. Reconnection after a drop is the stack's job; it reports it with events. */
+  start(): void;
+  /** Close the transport (un-REGISTER first when registered). */
+  stop(): void;
+  /** Send a REGISTER. */
+  register(): void;
+  /** Send an un-REGISTER. */
+  unregister(): void;
+  /** Replace the credentials used from the next REGISTER on. */
+  setCredentials(credentials: Credentials): void;
+  /** Place a call; the port exists at once and reports progress through its events. */
+  call(target: string, options: CallOptions): CallPort;
+  /** Accept an incoming REFER: the stack places the new call and settles the REFER with NOTIFYs. */
+  acceptRefer(referId: string, options: CallOptions): CallPort | null;
+  /** Refuse an incoming REFER (final NOTIFY with 603). */
+  rejectRefer(referId: string): void;
+  /** A call this user agent knows, by Call-ID. */
+  getCall(callId: string): CallPort | undefined;
+  /** Listen to user-agent events; the first subscriber also receives what was buffered. */
+  subscribe(listener: (event: UserAgentEvent) => void): Unsubscribe;
+  /** Release everything; the port is unusable afterwards. */
+  dispose(): void;
+}
