@@ -87,7 +87,7 @@ function registrationRetryDelay(context: PhoneContext): number {
 function mayRetryRegistration(context: PhoneContext): boolean {
   const failure = context.lastRegistrationFailure;
   const permanent = failure !== null && failure.code !== null && PERMANENT_REGISTRATION_CODES.has(failure.code);
-  return !permanent && context.registrationAttempts < context.reRegistryPhoneTimes;
+  return !permanent && context.registrationAttempts <= context.reRegistryPhoneTimes;
 }
 
 /**

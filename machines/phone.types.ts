@@ -26,7 +26,7 @@ export interface PhoneSettings {
   readonly autoHold: boolean;
   /** Register as soon as the transport is up. Default on. */
   readonly register: boolean;
-  /** Registration attempts after a failure before giving up. Default 5. */
+  /** Retries of a failed registration before giving up (0: none). Default 5. */
   readonly reRegistryPhoneTimes: number;
   /** First retry delay in ms; each further retry doubles it, up to `registrationRetryMaxMs`. Default 2000. */
   readonly registrationRetryBaseMs: number;

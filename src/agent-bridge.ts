@@ -27,8 +27,11 @@ function execute(agent: UserAgentPort, command: AgentCommand, sendBack: (event: 
       return agent.setCredentials(command.credentials);
     case 'AGENT.CALL':
       return sendBack(created(agent.call(command.target, command.options), command.consultationFor));
-    case 'AGENT.REJECT_CALL':
-      return agent.getCall(command.callId)?.reject(command.code);
+    case 'AGENT.REJECT_CALL': {
+      const port = agent.getCall(command.callId);
+      port?.reject(command.code);
+      return port?.dispose();
+    }
     case 'AGENT.ACCEPT_REFER': {
       const port = agent.acceptRefer(command.referId, {});
       return port ? sendBack(created(port, null)) : undefined;

@@ -50,7 +50,10 @@ function isSipEvent(event: CallPortEvent): event is Exclude<CallPortEvent, { typ
 export function callPortBridge(agent: UserAgentPort) {
   return fromCallback<CallPortCommand, { callId: string }>(({ input, sendBack, receive }) => {
     const port = agent.getCall(input.callId);
-    if (!port) return undefined;
+    if (!port) {
+      sendBack({ type: 'SIP.FAILED', cause: 'internal-error', code: null, originator: 'system', reason: 'the SIP stack does not know this call' });
+      return undefined;
+    }
     const unsubscribe = port.subscribe((event) => {
       if (isSipEvent(event)) sendBack(event as CallEvent);
     });
