@@ -14,6 +14,7 @@ import { EventHub } from './event-hub';
 import { observeActor } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
+import type { QualityWarningName } from './quality/warnings';
 import { callTimer$, computeCallTimer } from './timer';
 import type { CallTimer, TimerPhases } from './timer';
 
@@ -21,6 +22,15 @@ import type { CallTimer, TimerPhases } from './timer';
 export type SessionEventMap = {
   /** A new quality report (every 3 s by default while confirmed). */
   callReport: [{ readonly callId: string; readonly callReport: CallQualityReport }];
+  /** Quality warnings were raised or cleared (with hysteresis) by the latest report. */
+  qualityWarning: [
+    {
+      readonly callId: string;
+      readonly raised: readonly QualityWarningName[];
+      readonly cleared: readonly QualityWarningName[];
+      readonly active: readonly QualityWarningName[];
+    },
+  ];
   /** A media stream was added: `outbound` is ours, `inbound` the far end's. */
   streamAdded: [{ readonly callId: string; readonly communicationType: 'outbound' | 'inbound'; readonly stream: MediaStream }];
   /** The call ended, whichever way (also after `failed`). */
@@ -576,6 +586,14 @@ export class Session {
       this.report$.subscribe((report) => {
         this.latestReport.next(report);
         this.hub.emit('callReport', { callId: this.callId, callReport: report });
+        if (report.raisedWarnings.length > 0 || report.clearedWarnings.length > 0) {
+          this.hub.emit('qualityWarning', {
+            callId: this.callId,
+            raised: report.raisedWarnings,
+            cleared: report.clearedWarnings,
+            active: report.warnings.map((warning) => warning.name),
+          });
+        }
       }),
     );
     const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
