@@ -128,7 +128,6 @@ export const phoneMachine = setup({
             remote: created.remote,
             recordPermissions: current.recordPermissions,
             consultationFor,
-            autoAnswer: replaced !== null,
           },
         });
         const entry: CallEntry = { ref, direction: created.direction, consultationFor, awaitingAnswer: incoming && replaced === null };
@@ -143,9 +142,12 @@ export const phoneMachine = setup({
       }
       enqueue.emit({ type: 'call.created', callId: created.callId, direction: created.direction, consultationFor });
       if (incoming && replaced === null) enqueue.emit({ type: 'call.incoming', callId: created.callId });
-      if (!incoming) {
+      if (replaced !== null) enqueue.sendTo(created.callId, { type: 'CALL.ANSWER', options: {} });
+      if (!incoming || replaced !== null) {
         enqueue.emit({ type: 'call.started', callId: created.callId });
-        if (context.autoHold) for (const id in context.calls) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+        if (context.autoHold) {
+          for (const id in context.calls) if (id !== replaced) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+        }
       }
       if (becomesCurrent) enqueue.emit({ type: 'current.changed', currentSessionID: created.callId });
     }),
@@ -335,6 +337,7 @@ export const phoneMachine = setup({
           exit: emit({ type: 'registration.changed' as const, isRegistered: false }),
           on: {
             'UA.UNREGISTERED': { target: 'unregistered', actions: emit({ type: 'registration.unregistered' as const }) },
+            'UA.DISCONNECTED': { target: 'unregistered', actions: emit({ type: 'registration.unregistered' as const }) },
             'UA.REGISTRATION.FAILED': {
               target: 'failed',
               actions: assign({
