@@ -45,7 +45,9 @@ try {
   console.log(`scripts/test.mjs: running in network namespace ${ns} (lo only)`);
   const env = { ...process.env, CALLSTATE_NETNS: ns };
   rc = run('ip', ['netns', 'exec', ns, bin('tsc'), '--noEmit'], { env });
-  if (rc === 0) rc = run('ip', ['netns', 'exec', ns, bin('jest'), ...jestArgs], { env });
+  // --forceExit: @roamhq/wrtc keeps the event loop alive after its peer connections close, and a
+  // natural exit with its native threads running can segfault; process.exit() is clean.
+  if (rc === 0) rc = run('ip', ['netns', 'exec', ns, bin('jest'), '--forceExit', ...jestArgs], { env });
 } catch (error) {
   console.error(`scripts/test.mjs: ${error.message}`);
   rc = 1;
