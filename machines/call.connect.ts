@@ -1,0 +1,117 @@
+import type { SnapshotFrom } from 'xstate';
+import type { CallDirection, DialogInfo, RemoteIdentity, SessionState } from '../adapters/port';
+import type { CallMachine } from './call.machine';
+import type { CallEnd, CallTimes, RecordPermission, StaticIdentity, TransferInfo } from './call.types';
+
+/** Where a call is in its life. */
+export type CallPhase = 'dialing' | 'ringing' | 'answering' | 'confirmed' | 'ending' | 'ended';
+
+/** Local hold, while the call is confirmed. */
+export type HoldState = 'active' | 'holding' | 'held' | 'resuming';
+
+/** Recording, while the call is confirmed. */
+export type RecordingState = 'off' | 'starting' | 'recording' | 'pausing' | 'paused' | 'resuming';
+
+/** Transfer, while the call is confirmed. */
+export type TransferState =
+  | 'idle'
+  | 'blind.referring'
+  | 'blind.awaitingOutcome'
+  | 'attended.consulting'
+  | 'attended.referring'
+  | 'attended.awaitingOutcome';
+
+/** A call as a UI sees it: a plain, immutable object derived from the call actor's snapshot. */
+export interface CallState {
+  readonly callId: string;
+  readonly direction: CallDirection;
+  readonly phase: CallPhase;
+  /** Local hold; `null` unless confirmed. */
+  readonly hold: HoldState | null;
+  /** The far end put us on hold. */
+  readonly remoteHold: boolean;
+  readonly muted: boolean;
+  /** Recording; `null` unless confirmed. */
+  readonly recording: RecordingState | null;
+  /** Transfer; `null` unless confirmed. */
+  readonly transfer: TransferState | null;
+  readonly transferInfo: TransferInfo | null;
+  readonly remote: RemoteIdentity;
+  readonly identity: StaticIdentity;
+  readonly manualIdentity: boolean;
+  readonly earlyMedia: boolean;
+  readonly recordPermissions: RecordPermission;
+  readonly consultationFor: string | null;
+  readonly consultation: string | null;
+  readonly dialog: DialogInfo | null;
+  readonly sessionState: SessionState;
+  readonly end: CallEnd | null;
+  readonly times: CallTimes;
+  /** Tags of the active states: ringing, held, muted, recording, transferring, terminated … */
+  readonly tags: readonly string[];
+}
+
+type CallSnapshot = SnapshotFrom<CallMachine>;
+
+const PHASES: readonly CallPhase[] = ['dialing', 'ringing', 'answering', 'confirmed', 'ending', 'ended'];
+
+function phaseOf(snapshot: CallSnapshot): CallPhase {
+  return PHASES.find((phase) => snapshot.matches(phase)) ?? 'dialing';
+}
+
+function regionOf<T extends string>(snapshot: CallSnapshot, region: string): T | null {
+  const value = snapshot.value;
+  if (typeof value !== 'object' || !('confirmed' in value)) return null;
+  const regionValue = (value.confirmed as Record<string, unknown>)[region];
+  if (typeof regionValue === 'string') return regionValue as T;
+  if (regionValue && typeof regionValue === 'object') {
+    const [parent, child] = Object.entries(regionValue)[0] as [string, string];
+    return `${parent}.${child}` as T;
+  }
+  return null;
+}
+
+function sessionStateOf(phase: CallPhase, dialog: DialogInfo | null): SessionState {
+  switch (phase) {
+    case 'dialing':
+    case 'ringing':
+      return dialog?.remoteTag ? 'Early' : 'Initial';
+    case 'answering':
+      return 'AckWait';
+    case 'confirmed':
+    case 'ending':
+      return dialog ? 'Confirmed' : 'Terminated';
+    case 'ended':
+      return 'Terminated';
+  }
+}
+
+/** Maps a call actor's snapshot to the {@link CallState} a UI reads. */
+export function toCallState(snapshot: CallSnapshot): CallState {
+  const { context } = snapshot;
+  const phase = phaseOf(snapshot);
+  const confirmed = phase === 'confirmed';
+  return Object.freeze({
+    callId: context.callId,
+    direction: context.direction,
+    phase,
+    hold: confirmed ? regionOf<HoldState>(snapshot, 'hold') : null,
+    remoteHold: confirmed && snapshot.hasTag('remotelyHeld'),
+    muted: confirmed && snapshot.hasTag('muted'),
+    recording: confirmed ? regionOf<RecordingState>(snapshot, 'record') : null,
+    transfer: confirmed ? regionOf<TransferState>(snapshot, 'transfer') : null,
+    transferInfo: context.transfer,
+    remote: context.remote,
+    identity: context.identity,
+    manualIdentity: context.manualIdentity,
+    earlyMedia: context.earlyMedia,
+    recordPermissions: context.recordPermissions,
+    consultationFor: context.consultationFor,
+    consultation: context.consultation,
+    dialog: context.dialog,
+    sessionState: sessionStateOf(phase, context.dialog),
+    end: context.end,
+    times: context.times,
+    tags: Object.freeze([...snapshot.tags].sort()),
+  });
+}

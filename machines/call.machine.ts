@@ -1,0 +1,526 @@
+import { assign, emit, fromCallback, setup, sendTo } from 'xstate';
+import type { EndCause, Originator, SipEvent } from '../adapters/port';
+import type {
+  CallContext,
+  CallEmitted,
+  CallEnd,
+  CallEvent,
+  CallInput,
+  CallOutput,
+  CallPortCommand,
+  TransferInfo,
+} from './call.types';
+import { isRejectCode, isValidDtmf, isValidTarget } from './validation';
+
+type EndEvent = Extract<SipEvent, { type: 'SIP.FAILED' | 'SIP.ENDED' }>;
+
+const DEFAULT_REJECT_CODE = 486;
+
+/** How long `ending` waits for the stack to confirm the end before giving up (RFC 3261 timer B/F). */
+export const ENDING_TIMEOUT_MS = 32_000;
+
+function endFrom(context: CallContext, event: EndEvent): CallEnd {
+  const cause: EndCause =
+    context.pendingEnd && (event.originator === 'local' || event.cause === 'bye') ? context.pendingEnd : event.cause;
+  return { cause, code: event.code, originator: event.originator, at: Date.now(), reason: event.reason };
+}
+
+function transferWith(context: CallContext, patch: Partial<TransferInfo>): TransferInfo | null {
+  return context.transfer ? { ...context.transfer, ...patch } : null;
+}
+
+/**
+ * One actor per call. Pure: every effect on the SIP stack is a command sent to the invoked `sip`
+ * actor, whose implementation the facade supplies with `.provide()`; the stack's answers come back
+ * from that actor as `SIP.*` events.
+ */
+export const callMachine = setup({
+  types: {
+    context: {} as CallContext,
+    events: {} as CallEvent,
+    input: {} as CallInput,
+    output: {} as CallOutput,
+    emitted: {} as CallEmitted,
+  },
+  actors: {
+    sip: fromCallback<CallPortCommand, { callId: string }>(() => undefined),
+  },
+  actions: {
+    tellPort: sendTo('sip', (_, command: CallPortCommand) => command),
+    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? Date.now() }) }),
+    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: Date.now() }) }),
+    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: Date.now() }) }),
+    markResumed: assign({
+      times: ({ context }) => ({
+        ...context.times,
+        heldSince: null,
+        heldTotalMs: context.times.heldTotalMs + (context.times.heldSince === null ? 0 : Date.now() - context.times.heldSince),
+      }),
+    }),
+    recordEnd: assign(({ context, event }) => {
+      const end = endFrom(context, event as EndEvent);
+      const heldTotalMs =
+        context.times.heldTotalMs + (context.times.heldSince === null ? 0 : end.at - context.times.heldSince);
+      return { end, times: { ...context.times, endedAt: end.at, heldSince: null, heldTotalMs } };
+    }),
+    recordEndingTimeout: assign(({ context }) => {
+      const at = Date.now();
+      const end: CallEnd = {
+        cause: context.pendingEnd ?? 'request-timeout',
+        code: null,
+        originator: 'local',
+        at,
+        reason: 'the SIP stack did not confirm the end of the call',
+      };
+      return { end, times: { ...context.times, endedAt: at, heldSince: null } };
+    }),
+    emitEnded: emit(({ context }) => ({
+      type: 'call.ended' as const,
+      end: context.end as CallEnd,
+      established: context.times.answeredAt !== null,
+    })),
+    setPendingEnd: assign({ pendingEnd: (_, cause: EndCause) => cause }),
+  },
+  guards: {
+    isIncoming: ({ context }) => context.direction === 'incoming',
+    isOutgoing: ({ context }) => context.direction === 'outgoing',
+    autoAnswer: ({ context }) => context.autoAnswer,
+    canStartRecording: ({ context }) => context.recordPermissions >= 2,
+    canPauseOrResumeRecording: ({ context }) => context.recordPermissions >= 1,
+    validDtmf: ({ event }) => event.type === 'CALL.DTMF' && isValidDtmf(event.tones),
+    validTransferTarget: ({ event }) => event.type === 'CALL.TRANSFER.BLIND' && isValidTarget(event.target),
+    hasConsultation: ({ context }) => context.consultation !== null,
+    notifyIsSuccess: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 200 && event.code < 300,
+    notifyIsFailure: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 300,
+    reportsRecording: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'recording',
+    reportsPaused: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'paused',
+    reportsOff: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'off',
+    remoteHeld: ({ event }) => event.type === 'SIP.REMOTE_HOLD' && event.held,
+    remoteResumed: ({ event }) => event.type === 'SIP.REMOTE_HOLD' && !event.held,
+  },
+  delays: {
+    endingTimeout: ENDING_TIMEOUT_MS,
+  },
+}).createMachine({
+  id: 'call',
+  context: ({ input }) => ({
+    callId: input.callId,
+    direction: input.direction,
+    remote: input.remote,
+    identity: { name: input.remote.name, avatar: null, company: null },
+    manualIdentity: false,
+    recordPermissions: input.recordPermissions ?? 0,
+    consultationFor: input.consultationFor ?? null,
+    consultation: null,
+    autoAnswer: input.autoAnswer ?? false,
+    answerOptions: input.answerOptions ?? {},
+    transfer: null,
+    dialog: null,
+    earlyMedia: false,
+    lastProgressCode: null,
+    pendingEnd: null,
+    end: null,
+    times: { createdAt: Date.now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
+  }),
+  invoke: { id: 'sip', src: 'sip', input: ({ context }) => ({ callId: context.callId }) },
+  output: ({ context }) => ({
+    callId: context.callId,
+    end: context.end as CallEnd,
+    established: context.times.answeredAt !== null,
+    transfer: context.transfer,
+    consultationFor: context.consultationFor,
+    consultation: context.consultation,
+  }),
+  initial: 'created',
+  on: {
+    'SIP.FAILED': { target: '.ended', actions: 'recordEnd' },
+    'SIP.ENDED': { target: '.ended', actions: 'recordEnd' },
+    'SIP.DIALOG': { actions: assign({ dialog: ({ event }) => event.dialog }) },
+    'SIP.IDENTITY': {
+      actions: [
+        assign(({ context, event }) => ({
+          remote: event.remote,
+          identity: context.manualIdentity ? context.identity : { ...context.identity, name: event.remote.name },
+        })),
+        emit(({ context }) => ({ type: 'call.identity.changed' as const, identity: context.identity, remote: context.remote })),
+      ],
+    },
+    'SIP.COMMAND.FAILED': {
+      actions: emit(({ event }) => ({ type: 'call.command.failed' as const, command: event.command, reason: event.reason })),
+    },
+    'SIP.INFO.RECEIVED': {
+      actions: emit(({ event }) => ({ type: 'call.info.received' as const, contentType: event.contentType, body: event.body })),
+    },
+    'SIP.MESSAGE.RECEIVED': {
+      actions: emit(({ event }) => ({ type: 'call.message.received' as const, contentType: event.contentType, body: event.body })),
+    },
+    'CALL.PERMISSIONS': { actions: assign({ recordPermissions: ({ event }) => event.recordPermissions }) },
+    'CALL.IDENTITY.SET': {
+      actions: [
+        assign(({ context, event }) => ({
+          identity: { ...context.identity, ...event.identity },
+          manualIdentity: event.manual ?? context.manualIdentity,
+        })),
+        emit(({ context }) => ({ type: 'call.identity.changed' as const, identity: context.identity, remote: context.remote })),
+      ],
+    },
+    'CALL.TRANSFER.CONSULT': { actions: assign({ consultation: ({ event }) => event.consultationId }) },
+    'CALL.TRANSFER.CONSULTATION_ENDED': { actions: assign({ consultation: null }) },
+  },
+  states: {
+    created: {
+      always: [
+        { guard: 'autoAnswer', target: 'answering', actions: [{ type: 'tellPort', params: ({ context }) => ({ type: 'PORT.ANSWER', options: context.answerOptions }) }] },
+        { guard: 'isIncoming', target: 'ringing' },
+        { target: 'dialing' },
+      ],
+    },
+    dialing: {
+      tags: ['outgoing', 'progressing'],
+      on: {
+        'SIP.PROGRESS': {
+          target: 'ringing',
+          actions: [
+            assign({ earlyMedia: ({ event }) => event.earlyMedia, lastProgressCode: ({ event }) => event.code }),
+            emit(({ event }) => ({ type: 'call.progress' as const, code: event.code, earlyMedia: event.earlyMedia })),
+          ],
+        },
+        'SIP.ACCEPTED': { target: 'answering', actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
+        'SIP.CONFIRMED': { target: 'confirmed', actions: ['markAnswered', emit({ type: 'call.confirmed' as const })] },
+        'CALL.HANGUP': { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
+        'CALL.TERMINATE': { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
+      },
+    },
+    ringing: {
+      tags: ['ringing', 'progressing'],
+      entry: 'markRinging',
+      on: {
+        'SIP.PROGRESS': {
+          guard: 'isOutgoing',
+          actions: [
+            assign({ earlyMedia: ({ context, event }) => context.earlyMedia || event.earlyMedia, lastProgressCode: ({ event }) => event.code }),
+            emit(({ event }) => ({ type: 'call.progress' as const, code: event.code, earlyMedia: event.earlyMedia })),
+          ],
+        },
+        'SIP.ACCEPTED': { guard: 'isOutgoing', target: 'answering', actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
+        'SIP.CONFIRMED': { guard: 'isOutgoing', target: 'confirmed', actions: ['markAnswered', emit({ type: 'call.confirmed' as const })] },
+        'CALL.ANSWER': {
+          guard: 'isIncoming',
+          target: 'answering',
+          actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.ANSWER', options: event.options ?? {} }) },
+        },
+        'CALL.REJECT': {
+          guard: ({ context, event }) => context.direction === 'incoming' && (event.code === undefined || isRejectCode(event.code)),
+          target: 'ending',
+          actions: [
+            { type: 'setPendingEnd', params: 'rejected' },
+            { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.REJECT', code: event.code ?? DEFAULT_REJECT_CODE }) },
+          ],
+        },
+        'CALL.HANGUP': [
+          {
+            guard: 'isIncoming',
+            target: 'ending',
+            actions: [{ type: 'setPendingEnd', params: 'rejected' }, { type: 'tellPort', params: { type: 'PORT.REJECT', code: DEFAULT_REJECT_CODE } }],
+          },
+          { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
+        ],
+        'CALL.TERMINATE': [
+          {
+            guard: 'isIncoming',
+            target: 'ending',
+            actions: [{ type: 'setPendingEnd', params: 'rejected' }, { type: 'tellPort', params: { type: 'PORT.REJECT', code: DEFAULT_REJECT_CODE } }],
+          },
+          { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
+        ],
+      },
+    },
+    answering: {
+      tags: ['progressing'],
+      on: {
+        'SIP.ACCEPTED': { actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
+        'SIP.CONFIRMED': {
+          target: 'confirmed',
+          actions: [
+            assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? Date.now() }) }),
+            emit({ type: 'call.confirmed' as const }),
+          ],
+        },
+        'CALL.HANGUP': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
+        'CALL.TERMINATE': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
+      },
+    },
+    confirmed: {
+      type: 'parallel',
+      tags: ['established'],
+      on: {
+        'CALL.HANGUP': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
+        'CALL.TERMINATE': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
+        'CALL.DTMF': {
+          guard: 'validDtmf',
+          actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.DTMF', tones: event.tones, options: event.options }) },
+        },
+        'CALL.INFO': {
+          actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.INFO', contentType: event.contentType, body: event.body }) },
+        },
+        'CALL.MESSAGE': {
+          actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.MESSAGE', contentType: event.contentType, body: event.body }) },
+        },
+        'SIP.REINVITE': { actions: emit(({ event }) => ({ type: 'call.reinvite' as const, video: event.video })) },
+        'SIP.DTMF.RECEIVED': {
+          actions: emit(({ event }) => ({ type: 'call.dtmf.received' as const, tone: event.tone, durationMs: event.durationMs })),
+        },
+      },
+      states: {
+        hold: {
+          initial: 'active',
+          states: {
+            active: {
+              on: { 'CALL.HOLD': { target: 'holding', actions: { type: 'tellPort', params: { type: 'PORT.HOLD' } } } },
+            },
+            holding: {
+              tags: ['holdPending'],
+              on: {
+                'SIP.HOLD.SUCCEEDED': { target: 'held', actions: 'markHeld' },
+                'SIP.HOLD.FAILED': {
+                  target: 'active',
+                  actions: emit(({ event }) => ({ type: 'call.hold.failed' as const, code: event.code, reason: event.reason })),
+                },
+              },
+            },
+            held: {
+              tags: ['held'],
+              on: { 'CALL.UNHOLD': { target: 'resuming', actions: { type: 'tellPort', params: { type: 'PORT.UNHOLD' } } } },
+            },
+            resuming: {
+              tags: ['held', 'holdPending'],
+              on: {
+                'SIP.UNHOLD.SUCCEEDED': { target: 'active', actions: 'markResumed' },
+                'SIP.UNHOLD.FAILED': {
+                  target: 'held',
+                  actions: emit(({ event }) => ({ type: 'call.unhold.failed' as const, code: event.code, reason: event.reason })),
+                },
+              },
+            },
+          },
+        },
+        remoteHold: {
+          initial: 'notHeld',
+          states: {
+            notHeld: { on: { 'SIP.REMOTE_HOLD': { guard: 'remoteHeld', target: 'held' } } },
+            held: { tags: ['remotelyHeld'], on: { 'SIP.REMOTE_HOLD': { guard: 'remoteResumed', target: 'notHeld' } } },
+          },
+        },
+        mute: {
+          initial: 'unmuted',
+          states: {
+            unmuted: { on: { 'CALL.MUTE': { target: 'muted', actions: { type: 'tellPort', params: { type: 'PORT.MUTE' } } } } },
+            muted: {
+              tags: ['muted'],
+              on: { 'CALL.UNMUTE': { target: 'unmuted', actions: { type: 'tellPort', params: { type: 'PORT.UNMUTE' } } } },
+            },
+          },
+        },
+        record: {
+          initial: 'off',
+          on: {
+            'SIP.RECORD.STATE': [
+              { guard: 'reportsRecording', target: '.recording' },
+              { guard: 'reportsPaused', target: '.paused' },
+              { guard: 'reportsOff', target: '.off' },
+            ],
+          },
+          states: {
+            off: {
+              on: {
+                'CALL.RECORD.START': {
+                  guard: 'canStartRecording',
+                  target: 'starting',
+                  actions: { type: 'tellPort', params: { type: 'PORT.RECORD', action: 'start' } },
+                },
+              },
+            },
+            starting: {
+              tags: ['recordPending'],
+              on: {
+                'SIP.RECORD.SUCCEEDED': { target: 'recording' },
+                'SIP.RECORD.FAILED': { target: 'off', actions: emit(({ event }) => ({ type: 'call.record.failed' as const, reason: event.reason })) },
+              },
+            },
+            recording: {
+              tags: ['recording'],
+              on: {
+                'CALL.RECORD.PAUSE': {
+                  guard: 'canPauseOrResumeRecording',
+                  target: 'pausing',
+                  actions: { type: 'tellPort', params: { type: 'PORT.RECORD', action: 'pause' } },
+                },
+              },
+            },
+            pausing: {
+              tags: ['recording', 'recordPending'],
+              on: {
+                'SIP.RECORD.SUCCEEDED': { target: 'paused' },
+                'SIP.RECORD.FAILED': { target: 'recording', actions: emit(({ event }) => ({ type: 'call.record.failed' as const, reason: event.reason })) },
+              },
+            },
+            paused: {
+              tags: ['recordingPaused'],
+              on: {
+                'CALL.RECORD.RESUME': {
+                  guard: 'canPauseOrResumeRecording',
+                  target: 'resuming',
+                  actions: { type: 'tellPort', params: { type: 'PORT.RECORD', action: 'resume' } },
+                },
+              },
+            },
+            resuming: {
+              tags: ['recordingPaused', 'recordPending'],
+              on: {
+                'SIP.RECORD.SUCCEEDED': { target: 'recording' },
+                'SIP.RECORD.FAILED': { target: 'paused', actions: emit(({ event }) => ({ type: 'call.record.failed' as const, reason: event.reason })) },
+              },
+            },
+          },
+        },
+        transfer: {
+          initial: 'idle',
+          states: {
+            idle: {
+              always: { guard: 'hasConsultation', target: 'attended' },
+              on: {
+                'CALL.TRANSFER.BLIND': {
+                  guard: 'validTransferTarget',
+                  target: 'blind',
+                  actions: [
+                    assign({ transfer: ({ event }) => ({ kind: 'blind' as const, target: event.target, notify: null, failure: null }) }),
+                    { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.REFER', target: event.target }) },
+                  ],
+                },
+              },
+            },
+            blind: {
+              tags: ['transferring'],
+              initial: 'referring',
+              states: {
+                referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
+                awaitingOutcome: {},
+              },
+              on: {
+                'SIP.REFER.FAILED': {
+                  target: 'idle',
+                  actions: [
+                    assign({ transfer: ({ context, event }) => transferWith(context, { failure: { code: event.code, reason: event.reason } }) }),
+                    emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
+                  ],
+                },
+                'SIP.REFER.NOTIFY': [
+                  {
+                    guard: 'notifyIsSuccess',
+                    target: '#call.ending',
+                    actions: [
+                      assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
+                      emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
+                      { type: 'setPendingEnd', params: 'transferred' },
+                      { type: 'tellPort', params: { type: 'PORT.HANGUP' } },
+                    ],
+                  },
+                  {
+                    guard: 'notifyIsFailure',
+                    target: 'idle',
+                    actions: [
+                      assign({
+                        transfer: ({ context, event }) =>
+                          transferWith(context, { notify: { code: event.code, reason: event.reason }, failure: { code: event.code, reason: event.reason } }),
+                      }),
+                      emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
+                    ],
+                  },
+                  {
+                    actions: assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
+                  },
+                ],
+              },
+            },
+            attended: {
+              tags: ['transferring'],
+              initial: 'consulting',
+              states: {
+                consulting: {
+                  always: { guard: ({ context }) => context.consultation === null, target: '#call.confirmed.transfer.idle' },
+                  on: {
+                    'CALL.TRANSFER.COMPLETE': {
+                      target: 'referring',
+                      actions: [
+                        assign({
+                          transfer: ({ context }) => ({ kind: 'attended' as const, target: context.consultation as string, notify: null, failure: null }),
+                        }),
+                        {
+                          type: 'tellPort',
+                          params: ({ context }) => ({ type: 'PORT.REFER.ATTENDED', consultationId: context.consultation as string }),
+                        },
+                      ],
+                    },
+                    'CALL.TRANSFER.CANCEL': { target: '#call.confirmed.transfer.idle', actions: assign({ consultation: null }) },
+                  },
+                },
+                referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
+                awaitingOutcome: {},
+              },
+              on: {
+                'SIP.REFER.FAILED': {
+                  target: '.consulting',
+                  actions: [
+                    assign({ transfer: ({ context, event }) => transferWith(context, { failure: { code: event.code, reason: event.reason } }) }),
+                    emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
+                  ],
+                },
+                'SIP.REFER.NOTIFY': [
+                  {
+                    guard: 'notifyIsSuccess',
+                    target: '#call.ending',
+                    actions: [
+                      assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
+                      emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
+                      { type: 'setPendingEnd', params: 'transferred' },
+                      { type: 'tellPort', params: { type: 'PORT.HANGUP' } },
+                    ],
+                  },
+                  {
+                    guard: 'notifyIsFailure',
+                    target: '.consulting',
+                    actions: [
+                      assign({
+                        transfer: ({ context, event }) =>
+                          transferWith(context, { notify: { code: event.code, reason: event.reason }, failure: { code: event.code, reason: event.reason } }),
+                      }),
+                      emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
+                    ],
+                  },
+                  {
+                    actions: assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+    ending: {
+      tags: ['terminating'],
+      after: { endingTimeout: { target: 'ended', actions: 'recordEndingTimeout' } },
+    },
+    ended: {
+      type: 'final',
+      tags: ['terminated'],
+      entry: 'emitEnded',
+    },
+  },
+});
+
+/** The call machine's type, for typing actors and snapshots. */
+export type CallMachine = typeof callMachine;
+
+/** Originators re-exported for convenience of machine consumers. */
+export type { Originator };

@@ -1,0 +1,162 @@
+import type {
+  CallDirection,
+  CallOptions,
+  DialogInfo,
+  DtmfOptions,
+  EndCause,
+  Originator,
+  RemoteIdentity,
+  SipEvent,
+} from '../adapters/port';
+
+/** Recording permission of the phone: 0 none, 1 pause/resume only, 2 start/pause/resume. */
+export type RecordPermission = 0 | 1 | 2;
+
+/** How `terminate(type)` was asked to end the call (the seed's termination types). */
+export type TerminateKind = 'hangup' | 'reject' | 'terminate';
+
+/** Where a call ended: the cause, the SIP code, who ended it and when (epoch ms). */
+export interface CallEnd {
+  readonly cause: EndCause;
+  readonly code: number | null;
+  readonly originator: Originator;
+  readonly at: number;
+  readonly reason?: string;
+}
+
+/** App-supplied identity of the far end (the seed's StaticCallStatus). */
+export interface StaticIdentity {
+  readonly name: string | null;
+  readonly avatar: string | null;
+  readonly company: string | null;
+}
+
+/** A transfer in progress or just finished. */
+export interface TransferInfo {
+  readonly kind: 'blind' | 'attended';
+  /** Blind: the target dialled. Attended: the consultation call's id. */
+  readonly target: string;
+  /** Last NOTIFY sipfrag status seen. */
+  readonly notify: { readonly code: number; readonly reason: string } | null;
+  /** Why the last attempt failed, when it did. */
+  readonly failure: { readonly code: number | null; readonly reason: string } | null;
+}
+
+/** Timestamps (epoch ms) of the call's phases, from which timers are derived. */
+export interface CallTimes {
+  readonly createdAt: number;
+  readonly ringingAt: number | null;
+  readonly answeredAt: number | null;
+  readonly endedAt: number | null;
+  readonly heldSince: number | null;
+  readonly heldTotalMs: number;
+}
+
+/** What a call machine is created with. */
+export interface CallInput {
+  readonly callId: string;
+  readonly direction: CallDirection;
+  readonly remote: RemoteIdentity;
+  readonly recordPermissions?: RecordPermission;
+  /** Set when this call is the consultation leg of an attended transfer of that call. */
+  readonly consultationFor?: string | null;
+  /** Answer as soon as the call exists (an INVITE with Replaces for a call of ours). */
+  readonly autoAnswer?: boolean;
+  /** Options used when answering automatically. */
+  readonly answerOptions?: CallOptions;
+}
+
+/** The call machine's context: data only, everything the snapshot needs to describe the call. */
+export interface CallContext {
+  readonly callId: string;
+  readonly direction: CallDirection;
+  readonly remote: RemoteIdentity;
+  readonly identity: StaticIdentity;
+  /** When true, SIP identity updates no longer overwrite the app's name, avatar and company. */
+  readonly manualIdentity: boolean;
+  readonly recordPermissions: RecordPermission;
+  readonly consultationFor: string | null;
+  readonly consultation: string | null;
+  readonly autoAnswer: boolean;
+  readonly answerOptions: CallOptions;
+  readonly transfer: TransferInfo | null;
+  readonly dialog: DialogInfo | null;
+  readonly earlyMedia: boolean;
+  readonly lastProgressCode: number | null;
+  /** The cause to report when an end we started completes (a finished transfer, for instance). */
+  readonly pendingEnd: EndCause | null;
+  readonly end: CallEnd | null;
+  readonly times: CallTimes;
+}
+
+/** Commands the app (through the facade) or the phone sends to a call. */
+export type CallCommandEvent =
+  | { readonly type: 'CALL.ANSWER'; readonly options?: CallOptions }
+  | { readonly type: 'CALL.REJECT'; readonly code?: number }
+  | { readonly type: 'CALL.HANGUP' }
+  | { readonly type: 'CALL.TERMINATE'; readonly kind: TerminateKind }
+  | { readonly type: 'CALL.HOLD' }
+  | { readonly type: 'CALL.UNHOLD' }
+  | { readonly type: 'CALL.MUTE' }
+  | { readonly type: 'CALL.UNMUTE' }
+  | { readonly type: 'CALL.DTMF'; readonly tones: string; readonly options: DtmfOptions }
+  | { readonly type: 'CALL.TRANSFER.BLIND'; readonly target: string }
+  | { readonly type: 'CALL.TRANSFER.CONSULT'; readonly consultationId: string }
+  | { readonly type: 'CALL.TRANSFER.COMPLETE' }
+  | { readonly type: 'CALL.TRANSFER.CANCEL' }
+  | { readonly type: 'CALL.TRANSFER.CONSULTATION_ENDED' }
+  | { readonly type: 'CALL.RECORD.START' }
+  | { readonly type: 'CALL.RECORD.PAUSE' }
+  | { readonly type: 'CALL.RECORD.RESUME' }
+  | { readonly type: 'CALL.PERMISSIONS'; readonly recordPermissions: RecordPermission }
+  | { readonly type: 'CALL.IDENTITY.SET'; readonly identity: Partial<StaticIdentity>; readonly manual?: boolean }
+  | { readonly type: 'CALL.INFO'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'CALL.MESSAGE'; readonly contentType: string; readonly body: string };
+
+/** Everything a call machine accepts: commands and the SIP stack's events. */
+export type CallEvent = CallCommandEvent | SipEvent;
+
+/** Commands the call machine asks the SIP stack to carry out (sent to its `sip` actor). */
+export type CallPortCommand =
+  | { readonly type: 'PORT.ANSWER'; readonly options: CallOptions }
+  | { readonly type: 'PORT.REJECT'; readonly code: number }
+  | { readonly type: 'PORT.CANCEL' }
+  | { readonly type: 'PORT.HANGUP' }
+  | { readonly type: 'PORT.HOLD' }
+  | { readonly type: 'PORT.UNHOLD' }
+  | { readonly type: 'PORT.MUTE' }
+  | { readonly type: 'PORT.UNMUTE' }
+  | { readonly type: 'PORT.DTMF'; readonly tones: string; readonly options: DtmfOptions }
+  | { readonly type: 'PORT.REFER'; readonly target: string }
+  | { readonly type: 'PORT.REFER.ATTENDED'; readonly consultationId: string }
+  | { readonly type: 'PORT.RECORD'; readonly action: 'start' | 'pause' | 'resume' }
+  | { readonly type: 'PORT.INFO'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'PORT.MESSAGE'; readonly contentType: string; readonly body: string };
+
+/** Events a call actor emits for listeners outside the actor system (the facade, the UI). */
+export type CallEmitted =
+  | { readonly type: 'call.progress'; readonly code: number; readonly earlyMedia: boolean }
+  | { readonly type: 'call.accepted' }
+  | { readonly type: 'call.confirmed' }
+  | { readonly type: 'call.ended'; readonly end: CallEnd; readonly established: boolean }
+  | { readonly type: 'call.hold.failed'; readonly code: number | null; readonly reason: string }
+  | { readonly type: 'call.unhold.failed'; readonly code: number | null; readonly reason: string }
+  | { readonly type: 'call.reinvite'; readonly video: boolean }
+  | { readonly type: 'call.dtmf.received'; readonly tone: string; readonly durationMs: number }
+  | { readonly type: 'call.info.received'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'call.message.received'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'call.transfer.succeeded'; readonly transfer: TransferInfo }
+  | { readonly type: 'call.transfer.failed'; readonly transfer: TransferInfo }
+  | { readonly type: 'call.record.failed'; readonly reason: string }
+  | { readonly type: 'call.command.failed'; readonly command: string; readonly reason: string }
+  | { readonly type: 'call.identity.changed'; readonly identity: StaticIdentity; readonly remote: RemoteIdentity };
+
+/** What a call actor outputs when it reaches `ended`. */
+export interface CallOutput {
+  readonly callId: string;
+  readonly end: CallEnd;
+  readonly established: boolean;
+  readonly transfer: TransferInfo | null;
+  readonly consultationFor: string | null;
+  readonly consultation: string | null;
+}

@@ -1,0 +1,389 @@
+import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
+import type { DoneActorEvent } from 'xstate';
+import { callMachine } from './call.machine';
+import type { CallOutput } from './call.types';
+import type {
+  AgentCommand,
+  AgentEvent,
+  CallEntry,
+  PhoneContext,
+  PhoneEmitted,
+  PhoneEvent,
+  PhoneInput,
+  PhoneSettings,
+} from './phone.types';
+
+/** Defaults of every phone setting. */
+export const DEFAULT_PHONE_SETTINGS: PhoneSettings = {
+  maxCalls: 2,
+  callWaiting: true,
+  autoHold: true,
+  register: true,
+  reRegistryPhoneTimes: 5,
+  registrationRetryBaseMs: 2_000,
+  registrationRetryMaxMs: 60_000,
+  overCapCode: 486,
+};
+
+type CallCreated = Extract<AgentEvent, { type: 'UA.CALL.CREATED' }>;
+
+/** Registration failures not worth retrying: the same credentials would fail the same way. */
+const PERMANENT_REGISTRATION_CODES = new Set([401, 403, 404, 407]);
+
+/** A consultation leg counts against the cap only once its parent call is gone. */
+function isConsultationLeg(context: PhoneContext, entry: CallEntry): boolean {
+  return entry.consultationFor !== null && entry.consultationFor in context.calls;
+}
+
+/** How many calls count against the cap. */
+export function countedCalls(context: PhoneContext): number {
+  let count = 0;
+  for (const id in context.calls) if (!isConsultationLeg(context, context.calls[id])) count += 1;
+  return count;
+}
+
+/** The cap in force: `maxCalls`, or 1 with call waiting off. */
+export function callCap(context: PhoneContext): number {
+  return context.callWaiting ? context.maxCalls : 1;
+}
+
+/** True when no further call may be placed or received (consultation legs excepted). */
+export function isMaxCall(context: PhoneContext): boolean {
+  return countedCalls(context) >= callCap(context);
+}
+
+/**
+ * The call that becomes current when `removedId` goes: the newest remaining call that is not an
+ * unanswered incoming call, else the newest remaining call, else none.
+ */
+export function nextCurrentCall(context: PhoneContext, removedId: string): string | null {
+  const remaining = context.order.filter((id) => id !== removedId && id in context.calls);
+  for (let i = remaining.length - 1; i >= 0; i -= 1) {
+    if (!context.calls[remaining[i]].awaitingAnswer) return remaining[i];
+  }
+  return remaining.length > 0 ? remaining[remaining.length - 1] : null;
+}
+
+/** The parent call of an attended transfer named by either leg. */
+export function transferParentOf(context: PhoneContext, callId: string): string | null {
+  const entry = context.calls[callId];
+  if (!entry) return null;
+  if (entry.consultationFor !== null && entry.consultationFor in context.calls) return entry.consultationFor;
+  for (const id in context.calls) if (context.calls[id].consultationFor === callId) return callId;
+  return null;
+}
+
+/** The consultation leg of a parent call, if it has one. */
+export function consultationOf(context: PhoneContext, parentId: string): string | null {
+  for (const id in context.calls) if (context.calls[id].consultationFor === parentId) return id;
+  return null;
+}
+
+function registrationRetryDelay(context: PhoneContext): number {
+  const exponent = Math.max(0, context.registrationAttempts - 1);
+  return Math.min(context.registrationRetryBaseMs * 2 ** exponent, context.registrationRetryMaxMs);
+}
+
+function mayRetryRegistration(context: PhoneContext): boolean {
+  const failure = context.lastRegistrationFailure;
+  const permanent = failure !== null && failure.code !== null && PERMANENT_REGISTRATION_CODES.has(failure.code);
+  return !permanent && context.registrationAttempts <= context.reRegistryPhoneTimes;
+}
+
+/**
+ * The phone: transport and registration as parallel regions, and one spawned call actor per call.
+ * Pure: the user agent is the invoked `ua` actor, supplied with `.provide()` by the facade.
+ */
+export const phoneMachine = setup({
+  types: {
+    context: {} as PhoneContext,
+    events: {} as PhoneEvent,
+    input: {} as PhoneInput,
+    emitted: {} as PhoneEmitted,
+  },
+  actors: {
+    call: callMachine,
+    ua: fromCallback<AgentCommand, Record<string, never>>(() => undefined),
+  },
+  actions: {
+    tellAgent: sendTo('ua', (_, command: AgentCommand) => command),
+    addCall: enqueueActions(({ context, event, enqueue }) => {
+      const created = event as CallCreated;
+      if (created.callId in context.calls) return;
+      const replaced = created.replacesCallId !== null && created.replacesCallId in context.calls ? created.replacesCallId : null;
+      const incoming = created.direction === 'incoming';
+      if (incoming && replaced === null && isMaxCall(context)) {
+        enqueue.sendTo('ua', { type: 'AGENT.REJECT_CALL', callId: created.callId, code: context.overCapCode });
+        enqueue.emit({ type: 'incoming.rejected', callId: created.callId, remote: created.remote, code: context.overCapCode, reason: 'over-cap' });
+        return;
+      }
+      const consultationFor = created.consultationFor !== null && created.consultationFor in context.calls ? created.consultationFor : null;
+      const becomesCurrent = !incoming || context.currentSessionID === null || (replaced !== null && context.currentSessionID === replaced);
+      enqueue.assign(({ context: current, spawn }) => {
+        const ref = spawn('call', {
+          id: created.callId,
+          input: {
+            callId: created.callId,
+            direction: created.direction,
+            remote: created.remote,
+            recordPermissions: current.recordPermissions,
+            consultationFor,
+            autoAnswer: replaced !== null,
+          },
+        });
+        const entry: CallEntry = { ref, direction: created.direction, consultationFor, awaitingAnswer: incoming && replaced === null };
+        return {
+          calls: { ...current.calls, [created.callId]: entry },
+          order: [...current.order, created.callId],
+          currentSessionID: becomesCurrent ? created.callId : current.currentSessionID,
+        };
+      });
+      if (consultationFor !== null) {
+        enqueue.sendTo(context.calls[consultationFor].ref, { type: 'CALL.TRANSFER.CONSULT', consultationId: created.callId });
+      }
+      enqueue.emit({ type: 'call.created', callId: created.callId, direction: created.direction, consultationFor });
+      if (incoming && replaced === null) enqueue.emit({ type: 'call.incoming', callId: created.callId });
+      if (!incoming) {
+        enqueue.emit({ type: 'call.started', callId: created.callId });
+        if (context.autoHold) for (const id in context.calls) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+      }
+      if (becomesCurrent) enqueue.emit({ type: 'current.changed', currentSessionID: created.callId });
+    }),
+    answerCall: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PHONE.ANSWER') return;
+      const entry = context.calls[event.callId];
+      if (!entry) return;
+      enqueue.sendTo(entry.ref, { type: 'CALL.ANSWER', options: event.options });
+      enqueue.assign({
+        calls: ({ context: current }) => ({ ...current.calls, [event.callId]: { ...entry, awaitingAnswer: false } }),
+        currentSessionID: event.callId,
+      });
+      if (context.autoHold) {
+        for (const id in context.calls) if (id !== event.callId) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+      }
+      enqueue.emit({ type: 'call.started', callId: event.callId });
+      if (context.currentSessionID !== event.callId) enqueue.emit({ type: 'current.changed', currentSessionID: event.callId });
+    }),
+    removeCall: enqueueActions(({ context, event, enqueue }) => {
+      const done = event as DoneActorEvent<CallOutput>;
+      const output = done.output;
+      const entry = context.calls[output.callId];
+      if (!entry) return;
+      const wasCurrent = context.currentSessionID === output.callId;
+      const next = wasCurrent ? nextCurrentCall(context, output.callId) : context.currentSessionID;
+      const consultation = consultationOf(context, output.callId);
+      enqueue(stopChild(entry.ref));
+      enqueue.assign(({ context: current }) => {
+        const calls = { ...current.calls };
+        delete calls[output.callId];
+        if (consultation !== null && calls[consultation] && output.end.cause !== 'transferred') {
+          calls[consultation] = { ...calls[consultation], consultationFor: null };
+        }
+        return { calls, order: current.order.filter((id) => id !== output.callId), currentSessionID: next };
+      });
+      if (entry.consultationFor !== null && context.calls[entry.consultationFor]) {
+        enqueue.sendTo(context.calls[entry.consultationFor].ref, { type: 'CALL.TRANSFER.CONSULTATION_ENDED' });
+      }
+      if (consultation !== null && output.end.cause === 'transferred') {
+        enqueue.sendTo(context.calls[consultation].ref, { type: 'CALL.HANGUP' });
+      }
+      enqueue.emit({ type: 'call.removed', callId: output.callId, end: output.end });
+      if (wasCurrent) enqueue.emit({ type: 'current.changed', currentSessionID: next });
+    }),
+    handleRefer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'UA.REFER.RECEIVED') return;
+      const accepted = event.callId in context.calls && countedCalls(context) - 1 < callCap(context);
+      enqueue.sendTo('ua', accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId } : { type: 'AGENT.REJECT_REFER', referId: event.referId });
+      enqueue.emit({ type: 'refer.received', callId: event.callId, target: event.target, accepted });
+    }),
+    forwardPermissions: enqueueActions(({ context, enqueue }) => {
+      for (const id in context.calls) {
+        enqueue.sendTo(context.calls[id].ref, { type: 'CALL.PERMISSIONS', recordPermissions: context.recordPermissions });
+      }
+      enqueue.emit({ type: 'recordPermissions.changed', recordPermissions: context.recordPermissions });
+    }),
+    completeTransfer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PHONE.TRANSFER.COMPLETE') return;
+      const parent = transferParentOf(context, event.callId);
+      if (parent !== null) enqueue.sendTo(context.calls[parent].ref, { type: 'CALL.TRANSFER.COMPLETE' });
+    }),
+    cancelTransfer: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PHONE.TRANSFER.CANCEL') return;
+      const parent = transferParentOf(context, event.callId);
+      if (parent === null) return;
+      const consultation = consultationOf(context, parent);
+      enqueue.sendTo(context.calls[parent].ref, { type: 'CALL.TRANSFER.CANCEL' });
+      if (consultation !== null) enqueue.sendTo(context.calls[consultation].ref, { type: 'CALL.HANGUP' });
+    }),
+  },
+  guards: {
+    mayPlaceCall: ({ context, event }) => {
+      if (event.type !== 'PHONE.CALL') return false;
+      const parent = event.consultationFor ?? null;
+      if (parent !== null) return parent in context.calls && consultationOf(context, parent) === null;
+      return !isMaxCall(context);
+    },
+    knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && event.callId in context.calls,
+    registersAutomatically: ({ context }) => context.register,
+    mayRetryRegistration: ({ context }) => mayRetryRegistration(context),
+  },
+  delays: {
+    registrationRetry: ({ context }) => registrationRetryDelay(context),
+  },
+}).createMachine({
+  id: 'phone',
+  type: 'parallel',
+  context: ({ input }) => ({
+    ...DEFAULT_PHONE_SETTINGS,
+    ...Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)),
+    recordPermissions: input.recordPermissions ?? 0,
+    registrationAttempts: 0,
+    lastRegistrationFailure: null,
+    calls: {},
+    order: [],
+    currentSessionID: null,
+  }),
+  invoke: { id: 'ua', src: 'ua', input: {} },
+  on: {
+    'PHONE.CALL': {
+      guard: 'mayPlaceCall',
+      actions: {
+        type: 'tellAgent',
+        params: ({ event }) => ({ type: 'AGENT.CALL', target: event.target, options: event.options, consultationFor: event.consultationFor ?? null }),
+      },
+    },
+    'UA.CALL.CREATED': { actions: 'addCall' },
+    'UA.CALL.REFUSED': { actions: emit(({ event }) => ({ type: 'call.refused' as const, target: event.target, reason: event.reason })) },
+    'UA.REFER.RECEIVED': { actions: 'handleRefer' },
+    'PHONE.ANSWER': { guard: 'knownCall', actions: 'answerCall' },
+    'PHONE.SET_CURRENT': {
+      guard: 'knownCall',
+      actions: [
+        assign({ currentSessionID: ({ event }) => event.callId }),
+        emit(({ event }) => ({ type: 'current.changed' as const, currentSessionID: event.callId })),
+      ],
+    },
+    'PHONE.RECORD_PERMISSIONS': {
+      actions: [assign({ recordPermissions: ({ event }) => event.recordPermissions }), 'forwardPermissions'],
+    },
+    'PHONE.CONFIGURE': {
+      actions: assign(({ event }) => Object.fromEntries(Object.entries(event.settings).filter(([, value]) => value !== undefined))),
+    },
+    'PHONE.TRANSFER.COMPLETE': { guard: 'knownCall', actions: 'completeTransfer' },
+    'PHONE.TRANSFER.CANCEL': { guard: 'knownCall', actions: 'cancelTransfer' },
+    'xstate.done.actor.*': { actions: 'removeCall' },
+  },
+  states: {
+    transport: {
+      initial: 'disconnected',
+      states: {
+        disconnected: {
+          on: { 'PHONE.START': { target: 'connecting', actions: { type: 'tellAgent', params: { type: 'AGENT.START' } } } },
+        },
+        connecting: {
+          on: {
+            'UA.CONNECTED': 'connected',
+            'UA.DISCONNECTED': 'reconnecting',
+          },
+        },
+        connected: {
+          entry: emit({ type: 'transport.connected' as const }),
+          on: {
+            'UA.DISCONNECTED': {
+              target: 'reconnecting',
+              actions: emit(({ event }) => ({ type: 'transport.disconnected' as const, reason: event.reason })),
+            },
+          },
+        },
+        reconnecting: {
+          on: { 'UA.CONNECTED': 'connected' },
+        },
+      },
+      on: {
+        'PHONE.STOP': { target: '.disconnected', actions: { type: 'tellAgent', params: { type: 'AGENT.STOP' } } },
+      },
+    },
+    registration: {
+      initial: 'unregistered',
+      states: {
+        unregistered: {
+          on: {
+            'UA.CONNECTED': { guard: 'registersAutomatically', target: 'registering' },
+            'PHONE.REGISTER': { guard: stateIn('#phone.transport.connected'), target: 'registering' },
+          },
+        },
+        registering: {
+          entry: { type: 'tellAgent', params: { type: 'AGENT.REGISTER' } },
+          on: {
+            'UA.REGISTERED': 'registered',
+            'UA.REGISTRATION.FAILED': {
+              target: 'failed',
+              actions: assign({
+                registrationAttempts: ({ context }) => context.registrationAttempts + 1,
+                lastRegistrationFailure: ({ event }) => ({ cause: event.cause, code: event.code }),
+              }),
+            },
+          },
+        },
+        registered: {
+          entry: [
+            assign({ registrationAttempts: 0, lastRegistrationFailure: null }),
+            emit({ type: 'registration.registered' as const }),
+            emit({ type: 'registration.changed' as const, isRegistered: true }),
+          ],
+          exit: emit({ type: 'registration.changed' as const, isRegistered: false }),
+          on: {
+            'UA.UNREGISTERED': { target: 'unregistered', actions: emit({ type: 'registration.unregistered' as const }) },
+            'UA.REGISTRATION.FAILED': {
+              target: 'failed',
+              actions: assign({
+                registrationAttempts: ({ context }) => context.registrationAttempts + 1,
+                lastRegistrationFailure: ({ event }) => ({ cause: event.cause, code: event.code }),
+              }),
+            },
+            'PHONE.UNREGISTER': {
+              target: 'unregistered',
+              actions: [{ type: 'tellAgent', params: { type: 'AGENT.UNREGISTER' } }, emit({ type: 'registration.unregistered' as const })],
+            },
+          },
+        },
+        failed: {
+          entry: emit(({ context }) => ({
+            type: 'registration.failed' as const,
+            cause: context.lastRegistrationFailure?.cause ?? 'unknown',
+            code: context.lastRegistrationFailure?.code ?? null,
+            attempt: context.registrationAttempts,
+            willRetry: mayRetryRegistration(context),
+          })),
+          after: { registrationRetry: { guard: 'mayRetryRegistration', target: 'registering' } },
+          on: {
+            'PHONE.REGISTER': { guard: stateIn('#phone.transport.connected'), target: 'registering' },
+          },
+        },
+      },
+      on: {
+        'UA.DISCONNECTED': '.unregistered',
+        'PHONE.STOP': '.unregistered',
+        'PHONE.CREDENTIALS': [
+          {
+            guard: stateIn('#phone.transport.connected'),
+            target: '.registering',
+            actions: [
+              { type: 'tellAgent', params: ({ event }) => ({ type: 'AGENT.CREDENTIALS', credentials: event.credentials }) },
+              assign({ registrationAttempts: 0, lastRegistrationFailure: null }),
+            ],
+          },
+          {
+            actions: [
+              { type: 'tellAgent', params: ({ event }) => ({ type: 'AGENT.CREDENTIALS', credentials: event.credentials }) },
+              assign({ registrationAttempts: 0, lastRegistrationFailure: null, register: true }),
+            ],
+          },
+        ],
+      },
+    },
+  },
+});
+
+/** The phone machine's type, for typing actors and snapshots. */
+export type PhoneMachine = typeof phoneMachine;

@@ -1,0 +1,132 @@
+import type { ActorRefFrom, DoneActorEvent } from 'xstate';
+import type { CallDirection, CallOptions, Credentials, RemoteIdentity } from '../adapters/port';
+import type { CallMachine } from './call.machine';
+import type { CallEnd, CallOutput, RecordPermission } from './call.types';
+
+/** A call actor as the phone keeps it. */
+export type CallActorRef = ActorRefFrom<CallMachine>;
+
+/** What the phone knows of each of its calls. */
+export interface CallEntry {
+  readonly ref: CallActorRef;
+  readonly direction: CallDirection;
+  /** Set while this call is the consultation leg of an attended transfer of that call. */
+  readonly consultationFor: string | null;
+  /** True for an incoming call nobody has answered yet (it is in the incoming list). */
+  readonly awaitingAnswer: boolean;
+}
+
+/** How the phone is configured; every field can be changed later with `PHONE.CONFIGURE`. */
+export interface PhoneSettings {
+  /** Most calls at once, consultation legs of an attended transfer not counted. Default 2. */
+  readonly maxCalls: number;
+  /** With call waiting off the phone takes one call at a time, whatever `maxCalls` says. Default on. */
+  readonly callWaiting: boolean;
+  /** Hold the other calls when a call is placed or answered. Default on. */
+  readonly autoHold: boolean;
+  /** Register as soon as the transport is up. Default on. */
+  readonly register: boolean;
+  /** Retries of a failed registration before giving up (0: none). Default 5. */
+  readonly reRegistryPhoneTimes: number;
+  /** First retry delay in ms; each further retry doubles it, up to `registrationRetryMaxMs`. Default 2000. */
+  readonly registrationRetryBaseMs: number;
+  /** Longest delay between two registration attempts, in ms. Default 60000. */
+  readonly registrationRetryMaxMs: number;
+  /** Status code an incoming call over the cap is answered with. Default 486. */
+  readonly overCapCode: number;
+}
+
+/** What a phone machine is created with. */
+export interface PhoneInput extends Partial<PhoneSettings> {
+  readonly recordPermissions?: RecordPermission;
+}
+
+/** The phone machine's context. */
+export interface PhoneContext extends PhoneSettings {
+  readonly recordPermissions: RecordPermission;
+  readonly registrationAttempts: number;
+  readonly lastRegistrationFailure: { readonly cause: string; readonly code: number | null } | null;
+  readonly calls: Readonly<Record<string, CallEntry>>;
+  /** Call ids, oldest first. */
+  readonly order: readonly string[];
+  readonly currentSessionID: string | null;
+}
+
+/** The user agent's events as the phone machine receives them (data only). */
+export type AgentEvent =
+  | { readonly type: 'UA.CONNECTING' }
+  | { readonly type: 'UA.CONNECTED' }
+  | { readonly type: 'UA.DISCONNECTED'; readonly reason: string }
+  | { readonly type: 'UA.REGISTERED' }
+  | { readonly type: 'UA.UNREGISTERED' }
+  | { readonly type: 'UA.REGISTRATION.FAILED'; readonly cause: string; readonly code: number | null }
+  | {
+      readonly type: 'UA.CALL.CREATED';
+      readonly callId: string;
+      readonly direction: CallDirection;
+      readonly remote: RemoteIdentity;
+      readonly replacesCallId: string | null;
+      readonly consultationFor: string | null;
+    }
+  | { readonly type: 'UA.CALL.REFUSED'; readonly target: string; readonly reason: string }
+  | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
+
+/** Commands the app (through the facade) sends to the phone. */
+export type PhoneCommandEvent =
+  | { readonly type: 'PHONE.START' }
+  | { readonly type: 'PHONE.STOP' }
+  | { readonly type: 'PHONE.REGISTER' }
+  | { readonly type: 'PHONE.UNREGISTER' }
+  | { readonly type: 'PHONE.CREDENTIALS'; readonly credentials: Credentials }
+  | { readonly type: 'PHONE.CALL'; readonly target: string; readonly options: CallOptions; readonly consultationFor?: string | null }
+  | { readonly type: 'PHONE.ANSWER'; readonly callId: string; readonly options: CallOptions }
+  | { readonly type: 'PHONE.SET_CURRENT'; readonly callId: string }
+  | { readonly type: 'PHONE.RECORD_PERMISSIONS'; readonly recordPermissions: RecordPermission }
+  | { readonly type: 'PHONE.CONFIGURE'; readonly settings: Partial<PhoneSettings> }
+  | { readonly type: 'PHONE.TRANSFER.COMPLETE'; readonly callId: string }
+  | { readonly type: 'PHONE.TRANSFER.CANCEL'; readonly callId: string };
+
+/** Everything the phone machine accepts. */
+export type PhoneEvent = PhoneCommandEvent | AgentEvent | DoneActorEvent<CallOutput>;
+
+/** Commands the phone asks the user agent to carry out (sent to its `ua` actor). */
+export type AgentCommand =
+  | { readonly type: 'AGENT.START' }
+  | { readonly type: 'AGENT.STOP' }
+  | { readonly type: 'AGENT.REGISTER' }
+  | { readonly type: 'AGENT.UNREGISTER' }
+  | { readonly type: 'AGENT.CREDENTIALS'; readonly credentials: Credentials }
+  | { readonly type: 'AGENT.CALL'; readonly target: string; readonly options: CallOptions; readonly consultationFor: string | null }
+  | { readonly type: 'AGENT.REJECT_CALL'; readonly callId: string; readonly code: number }
+  | { readonly type: 'AGENT.ACCEPT_REFER'; readonly referId: string }
+  | { readonly type: 'AGENT.REJECT_REFER'; readonly referId: string };
+
+/** Events the phone actor emits for listeners outside the actor system. */
+export type PhoneEmitted =
+  | { readonly type: 'transport.connected' }
+  | { readonly type: 'transport.disconnected'; readonly reason: string }
+  | { readonly type: 'registration.registered' }
+  | { readonly type: 'registration.unregistered' }
+  | {
+      readonly type: 'registration.failed';
+      readonly cause: string;
+      readonly code: number | null;
+      readonly attempt: number;
+      readonly willRetry: boolean;
+    }
+  | { readonly type: 'registration.changed'; readonly isRegistered: boolean }
+  | { readonly type: 'call.created'; readonly callId: string; readonly direction: CallDirection; readonly consultationFor: string | null }
+  | { readonly type: 'call.refused'; readonly target: string; readonly reason: string }
+  | { readonly type: 'call.incoming'; readonly callId: string }
+  | { readonly type: 'call.started'; readonly callId: string }
+  | { readonly type: 'call.removed'; readonly callId: string; readonly end: CallEnd }
+  | {
+      readonly type: 'incoming.rejected';
+      readonly callId: string;
+      readonly remote: RemoteIdentity;
+      readonly code: number;
+      readonly reason: 'over-cap';
+    }
+  | { readonly type: 'refer.received'; readonly callId: string; readonly target: string; readonly accepted: boolean }
+  | { readonly type: 'recordPermissions.changed'; readonly recordPermissions: RecordPermission }
+  | { readonly type: 'current.changed'; readonly currentSessionID: string | null };

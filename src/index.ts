@@ -1,0 +1,23 @@
+/**
+ * callstate: a framework-agnostic state-machine core for WebRTC SIP phones.
+ *
+ * @packageDocumentation
+ */
+export { createPhone, Phone } from './phone';
+export type { PhoneOptions, PhoneEventMap } from './phone';
+export { Session } from './session';
+export type { SessionEventMap, SessionDialog } from './session';
+export type { CallStatus, StaticCallStatus, TransferParent } from './call-status';
+export { RESULT_CODES } from './errors';
+export type { Refusal, RefusalReason, Result } from './errors';
+export type { HubEvent, HubEvents } from './event-hub';
+export type { CallTimer } from './timer';
+export * from './quality';
+export type { CallState, CallPhase, HoldState, RecordingState, TransferState } from '../machines/call.connect';
+export type { PhoneState, TransportState, RegistrationState } from '../machines/phone.connect';
+export type { CallEnd, RecordPermission, TerminateKind, StaticIdentity } from '../machines/call.types';
+export type { PhoneSettings } from '../machines/phone.types';
+export { callMachine } from '../machines/call.machine';
+export { phoneMachine, DEFAULT_PHONE_SETTINGS } from '../machines/phone.machine';
+export { isValidDtmf, isValidTarget } from '../machines/validation';
+export type * from '../adapters/port';

@@ -1,0 +1,470 @@
+import { asyncScheduler, Observable, map } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import { createActor } from 'xstate';
+import type { Actor, InspectionEvent, Observer } from 'xstate';
+import type { CallOptions, DtmfOptions, UserAgentPort } from '../adapters/port';
+import { callMachine } from '../machines/call.machine';
+import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
+import { toPhoneState } from '../machines/phone.connect';
+import type { PhoneState } from '../machines/phone.connect';
+import { phoneMachine } from '../machines/phone.machine';
+import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings } from '../machines/phone.types';
+import { isValidTarget } from '../machines/validation';
+import { agentBridge } from './agent-bridge';
+import { callPortBridge } from './call-port-bridge';
+import type { StaticCallStatus } from './call-status';
+import { failure, refusal, success } from './errors';
+import type { Refusal, RefusalReason, Result } from './errors';
+import { EventHub } from './event-hub';
+import { observeActor } from './observe';
+import { Session } from './session';
+import type { SessionHost } from './session';
+
+/** Options of {@link createPhone}. */
+export interface PhoneOptions extends Partial<PhoneSettings> {
+  /** The SIP stack: a JsSIP user agent, the memory double, or any other port implementation. */
+  readonly userAgent: UserAgentPort;
+  /** Recording permission: 0 none, 1 pause/resume, 2 start/pause/resume. Default 0. */
+  readonly recordPermissions?: RecordPermission;
+  /** Input devices used when the stack acquires media. */
+  readonly deviceIds?: { cameraId?: string; microphoneId?: string };
+  /** DTMF transport and timing. Default SIP INFO, 100 ms tones, 70 ms gaps. */
+  readonly dtmf?: Partial<DtmfOptions>;
+  /** Code `reject()` uses when none is given. Default 486 (Busy Here); 603 (Decline) is the other common one. */
+  readonly rejectCode?: number;
+  /** Interval of the quality reports, in ms. Default 3000. */
+  readonly reportIntervalMs?: number;
+  /** Turn the periodic quality reports off. Default on. */
+  readonly qualityReports?: boolean;
+  /** Clock and timers of `timer$` and `report$`; pass a virtual-time scheduler to run them headless. */
+  readonly scheduler?: SchedulerLike;
+  /** An XState inspector for the phone's actor system (every call actor included). */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** Arguments of each Phone event, as `on()` listeners receive them. */
+export type PhoneEventMap = {
+  /** Connected to the SIP server. */
+  connected: [];
+  /** Lost or closed the connection to the SIP server. */
+  disconnected: [{ readonly reason: string }];
+  /** Registration succeeded. */
+  registered: [];
+  /** Registration ended. */
+  unregistered: [];
+  /** Registration failed; the cause and code, and whether the phone will retry. */
+  registrationFailed: [{ readonly cause: string; readonly code: number | null; readonly attempt: number; readonly willRetry: boolean }];
+  /** `isRegistered` changed. */
+  isRegisteredChange: [isRegistered: boolean];
+  /** A call exists (either direction). */
+  newRTCSession: [{ readonly callId: string; readonly session: Session }];
+  /** An incoming call is ringing. */
+  incoming: [{ readonly callId: string; readonly session: Session }];
+  /** A call started: placed by us, or answered. */
+  startSession: [{ readonly callId: string; readonly session: Session }];
+  /** A call was removed from `sessions` after it ended. */
+  deleteSession: [{ readonly callId: string; readonly cause: string; readonly code: number | null }];
+  /** The recording permission changed. */
+  recordPermissionsChange: [recordPermissions: RecordPermission];
+  /** An incoming call was answered 486 because the phone was at its cap. */
+  incomingRejected: [{ readonly callId: string; readonly number: string; readonly name: string | null; readonly code: number }];
+  /** The far end asked us to call someone else (REFER); `accepted` says whether the phone did. */
+  referReceived: [{ readonly callId: string; readonly target: string; readonly accepted: boolean }];
+  /** `currentSessionID` changed. */
+  currentSessionChange: [{ readonly currentSessionID: string | null }];
+  /** A method refused to act; the same value is in `lastRefusal`. */
+  refused: [Refusal];
+};
+
+const DEFAULT_DTMF: DtmfOptions = { transport: 'info', durationMs: 100, interToneGapMs: 70 };
+
+/**
+ * The phone: the seed SDK's PhoneOperator over a phone actor that owns the transport, the
+ * registration and one call actor per call. Every attribute is read from the actor's snapshot.
+ *
+ * Methods that take a `callId` refuse (return `false`, with the reason in `lastRefusal`) for an
+ * unknown call; nothing throws.
+ */
+export class Phone {
+  /** The phone's state: transport, registration, calls, current call, incoming list, cap, permissions. */
+  readonly state$: Observable<PhoneState>;
+  /** The sessions, oldest first, on every change of the call list. */
+  readonly sessions$: Observable<readonly Session[]>;
+  /** The incoming calls nobody answered yet. */
+  readonly incoming$: Observable<readonly Session[]>;
+  /** Every phone event, as `{ name, args }`. */
+  readonly events$: EventHub<PhoneEventMap>['events$'];
+  /** Input devices used when the stack acquires media. */
+  deviceIds: { cameraId?: string; microphoneId?: string };
+
+  private readonly actor: Actor<typeof phoneMachine>;
+  private readonly hub = new EventHub<PhoneEventMap>();
+  private readonly sessionsByRef = new WeakMap<CallActorRef, Session>();
+  private readonly host: SessionHost;
+  private refusalValue: Refusal | null = null;
+  private destroyed = false;
+
+  /** @internal Use {@link createPhone}. */
+  constructor(private readonly options: PhoneOptions) {
+    const { userAgent } = options;
+    this.deviceIds = { ...options.deviceIds };
+    const machine = phoneMachine.provide({
+      actors: {
+        ua: agentBridge(userAgent),
+        call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
+      },
+    });
+    const settings = Object.fromEntries(
+      (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode'] as const)
+        .filter((key) => options[key] !== undefined)
+        .map((key) => [key, options[key]]),
+    );
+    this.actor = createActor(machine, {
+      input: { ...settings, recordPermissions: options.recordPermissions },
+      inspect: options.inspect,
+    });
+    const scheduler = options.scheduler ?? asyncScheduler;
+    this.host = {
+      dtmf: { ...DEFAULT_DTMF, ...options.dtmf },
+      rejectCode: options.rejectCode ?? 486,
+      scheduler,
+      reportIntervalMs: options.reportIntervalMs ?? 3000,
+      qualityReports: options.qualityReports ?? true,
+      answer: (callId, callOptions) => this.actor.send({ type: 'PHONE.ANSWER', callId, options: callOptions }),
+      placeConsultation: (parentId, target) => this.call(target, {}, parentId),
+      completeTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.COMPLETE', callId }),
+      incomingList: () => this.incomingList,
+      session: (callId) => this.getSession(callId) ?? undefined,
+    };
+    this.events$ = this.hub.events$;
+    this.state$ = observeActor(this.actor, toPhoneState);
+    this.sessions$ = observeActor(this.actor, (snapshot) => snapshot.context.order).pipe(map(() => this.getSessions()));
+    this.incoming$ = this.state$.pipe(
+      map((state) => state.incoming),
+      map(() => this.incomingList),
+    );
+    this.actor.on('*', (event) => this.relay(event as PhoneEmitted));
+    this.actor.start();
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  /** The phone's current state. */
+  get state(): PhoneState {
+    return toPhoneState(this.actor.getSnapshot());
+  }
+
+  /** Id of the current call: the newest placed or answered call, or the one set with `setCurrentSession`. */
+  get currentSessionID(): string | null {
+    return this.actor.getSnapshot().context.currentSessionID;
+  }
+
+  /** The current call's session. */
+  get currentSession(): Session | null {
+    const id = this.currentSessionID;
+    return id === null ? null : this.getSession(id);
+  }
+
+  /** Registration attempts after a failure before the phone gives up. */
+  get reRegistryPhoneTimes(): number {
+    return this.actor.getSnapshot().context.reRegistryPhoneTimes;
+  }
+
+  set reRegistryPhoneTimes(value: number) {
+    if (Number.isInteger(value) && value >= 0) this.configure({ reRegistryPhoneTimes: value });
+    else this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be a non-negative integer');
+  }
+
+  /** The calls, keyed by call id, oldest first. */
+  get sessions(): Map<string, Session> {
+    return new Map(this.getSessions().map((session) => [session.callId, session]));
+  }
+
+  /** True while registered. */
+  get isRegistered(): boolean {
+    return this.actor.getSnapshot().matches({ registration: 'registered' });
+  }
+
+  /** Recording permission: 0 none, 1 pause/resume, 2 start/pause/resume. Setting it emits `recordPermissionsChange`. */
+  get recordPermissions(): RecordPermission {
+    return this.actor.getSnapshot().context.recordPermissions;
+  }
+
+  set recordPermissions(value: RecordPermission) {
+    if (value === 0 || value === 1 || value === 2) this.actor.send({ type: 'PHONE.RECORD_PERMISSIONS', recordPermissions: value });
+    else this.refuse('recordPermissions', 'invalid-input', 'recordPermissions must be 0, 1 or 2');
+  }
+
+  /** Incoming calls nobody answered yet, oldest first. */
+  get incomingList(): Session[] {
+    return this.state.incoming.map((id) => this.getSession(id)).filter((session): session is Session => session !== null);
+  }
+
+  /** True when the phone cannot take or place another call (consultation legs excepted). */
+  get isMaxCall(): boolean {
+    return this.state.isMaxCall;
+  }
+
+  /** Why the last refused method refused, or `null`. */
+  get lastRefusal(): Refusal | null {
+    return this.refusalValue;
+  }
+
+  // ---------------------------------------------------------------- methods
+
+  /** Listen to an event; returns the function that stops listening. Attach listeners before `start()`. */
+  on<K extends keyof PhoneEventMap>(eventName: K, listener: (...args: PhoneEventMap[K]) => void): () => void {
+    return this.hub.on(eventName, listener);
+  }
+
+  /** Connect to the SIP server and register (unless `register: false`). */
+  start(): this {
+    if (this.guardDestroyed('start')) this.actor.send({ type: 'PHONE.START' });
+    return this;
+  }
+
+  /** Register again with new credentials (an authorization user and an HA1). */
+  reRegister(authorizationUser: string, ha1: string): this {
+    if (!this.guardDestroyed('reRegister')) return this;
+    if (!authorizationUser || !ha1) {
+      this.refuse('reRegister', 'invalid-input', 'an authorization user and an HA1 are required');
+      return this;
+    }
+    this.actor.send({ type: 'PHONE.CREDENTIALS', credentials: { authorizationUser, ha1 } });
+    return this;
+  }
+
+  /** Place a call; with `transferId`, a consultation call for an attended transfer of that call. */
+  call(number: string, option: CallOptions = {}, transferId?: string): Promise<Result> {
+    if (!this.guardDestroyed('call')) return Promise.resolve(failure(this.refusalValue as Refusal));
+    if (!isValidTarget(number)) return Promise.resolve(failure(this.record(refusal('call', 'invalid-input', 'the number is empty or malformed'))));
+    if (transferId !== undefined && this.getSession(transferId) === null) {
+      return Promise.resolve(failure(this.record(refusal('call', 'unknown-call', `no call ${transferId} to transfer`, transferId))));
+    }
+    const event: PhoneCommandEvent = { type: 'PHONE.CALL', target: number, options: option, consultationFor: transferId ?? null };
+    if (!this.actor.getSnapshot().can(event)) {
+      const reason: RefusalReason = transferId === undefined ? 'over-cap' : 'not-allowed-in-state';
+      const message = transferId === undefined ? 'the phone already has as many calls as it may' : 'that call already has a consultation call';
+      return Promise.resolve(failure(this.record(refusal('call', reason, message, transferId ?? null))));
+    }
+    let outcome: Result | null = null;
+    const listener = this.actor.on('*', (emitted) => {
+      const e = emitted as PhoneEmitted;
+      if (e.type === 'call.created' && outcome === null) outcome = success(e.callId);
+      if (e.type === 'call.refused' && outcome === null) outcome = failure(this.record(refusal('call', 'stack-refused', e.reason)));
+    });
+    this.actor.send(event);
+    listener.unsubscribe();
+    return Promise.resolve(outcome ?? failure(this.record(refusal('call', 'stack-refused', 'the SIP stack did not create the call'))));
+  }
+
+  /** Decline a ringing incoming call (486 unless a code is given). */
+  reject(callId: string, code?: number): boolean {
+    return this.withSession('reject', callId, (session) => session.reject(code));
+  }
+
+  /** Answer a ringing incoming call. */
+  answer(callId: string, option?: CallOptions): Promise<Result> {
+    const session = this.getSession(callId);
+    if (!session) return Promise.resolve(failure(this.record(refusal('answer', 'unknown-call', `no call ${callId}`, callId))));
+    return session.answer(option);
+  }
+
+  /** Hang up a call, whatever its state. */
+  hangup(callId: string): boolean {
+    return this.withSession('hangup', callId, (session) => session.hangup());
+  }
+
+  /** Blind transfer of a call to `number`. */
+  blindTransfer(callId: string, number: string): boolean {
+    return this.withSession('blindTransfer', callId, (session) => session.blindTransfer(number));
+  }
+
+  /** Attended transfer: place the consultation call, or complete the transfer (see `Session.attendedTransfer`). */
+  attendedTransfer(callId: string, number: string): boolean {
+    return this.withSession('attendedTransfer', callId, (session) => session.attendedTransfer(number));
+  }
+
+  /** Hold a call. */
+  hold(callId: string): boolean {
+    return this.withSession('hold', callId, (session) => session.hold());
+  }
+
+  /** Take a call off hold. */
+  unhold(callId: string): boolean {
+    return this.withSession('unhold', callId, (session) => session.unhold());
+  }
+
+  /** Send DTMF on a call. */
+  dtmf(callId: string, dtmf: string): boolean {
+    return this.withSession('dtmf', callId, (session) => session.dtmf(dtmf));
+  }
+
+  /** Mute a call. */
+  mute(callId: string): boolean {
+    return this.withSession('mute', callId, (session) => session.mute());
+  }
+
+  /** Unmute a call. */
+  unmute(callId: string): boolean {
+    return this.withSession('unmute', callId, (session) => session.unmute());
+  }
+
+  /** Start or resume recording a call. */
+  startRecord(callId: string): boolean {
+    return this.withSession('startRecord', callId, (session) => session.startRecord());
+  }
+
+  /** Pause recording a call. */
+  pauseRecord(callId: string): boolean {
+    return this.withSession('pauseRecord', callId, (session) => session.pauseRecord());
+  }
+
+  /** End a call (see `Session.terminate`). */
+  terminate(callId: string, type: TerminateKind = 'terminate'): boolean {
+    return this.withSession('terminate', callId, (session) => session.terminate(type));
+  }
+
+  /** Close the connection to the SIP server (un-REGISTER first). Calls are not ended by this. */
+  disconnect(): boolean {
+    if (!this.guardDestroyed('disconnect')) return false;
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.matches({ transport: 'disconnected' })) return this.refuse('disconnect', 'not-allowed-in-state', 'the phone is not connected');
+    this.actor.send({ type: 'PHONE.STOP' });
+    return true;
+  }
+
+  /** A call's session, or `null`. */
+  getSession(callId: string): Session | null {
+    const entry = this.actor.getSnapshot().context.calls[callId];
+    return entry ? this.sessionFor(entry.ref) : null;
+  }
+
+  /** Every call's session, oldest first. */
+  getSessions(): Session[] {
+    const { calls, order } = this.actor.getSnapshot().context;
+    return order.filter((id) => id in calls).map((id) => this.sessionFor(calls[id].ref));
+  }
+
+  /** Make a call the current one. */
+  setCurrentSession(callId: string): boolean {
+    if (!this.getSession(callId)) return this.refuse('setCurrentSession', 'unknown-call', `no call ${callId}`, callId);
+    this.actor.send({ type: 'PHONE.SET_CURRENT', callId });
+    return true;
+  }
+
+  /** The current call's session, or `null`. */
+  getCurrentSession(): Session | null {
+    return this.currentSession;
+  }
+
+  /** Set a call's name, avatar and company; with `startManualModel`, SIP updates stop overwriting them. */
+  setSessionStaticStatus(callId: string, staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): boolean {
+    return this.withSession('setSessionStaticStatus', callId, (session) => {
+      const identity: Partial<StaticIdentity> = { ...staticStatus };
+      if (!session.can({ type: 'CALL.IDENTITY.SET', identity })) return false;
+      session.setStaticStatus(staticStatus, startManualModel);
+      return true;
+    });
+  }
+
+  /** Change the cap, call waiting, auto-hold or registration retry settings at run time. */
+  configure(settings: Partial<PhoneSettings>): this {
+    this.actor.send({ type: 'PHONE.CONFIGURE', settings });
+    return this;
+  }
+
+  /** Hang up every call, close the connection, stop the actors and drop every listener. */
+  destroy(): void {
+    if (this.destroyed) return;
+    for (const session of this.getSessions()) session.destroy();
+    this.actor.send({ type: 'PHONE.STOP' });
+    this.destroyed = true;
+    this.actor.stop();
+    this.options.userAgent.dispose();
+    this.hub.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private sessionFor(ref: CallActorRef): Session {
+    let session = this.sessionsByRef.get(ref);
+    if (!session) {
+      session = new Session(ref, this.options.userAgent.getCall(ref.id), this.host);
+      this.sessionsByRef.set(ref, session);
+    }
+    return session;
+  }
+
+  private withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
+    if (!this.guardDestroyed(command)) return false;
+    const session = this.getSession(callId);
+    if (!session) return this.refuse(command, 'unknown-call', `no call ${String(callId)}`, callId);
+    const ok = run(session);
+    if (!ok && session.lastRefusal) this.record(session.lastRefusal);
+    return ok;
+  }
+
+  private guardDestroyed(command: string): boolean {
+    if (!this.destroyed) return true;
+    this.record(refusal(command, 'destroyed', 'the phone was destroyed'));
+    return false;
+  }
+
+  private refuse(command: string, reason: RefusalReason, message: string, callId: string | null = null): false {
+    this.record(refusal(command, reason, message, callId));
+    return false;
+  }
+
+  private record(value: Refusal): Refusal {
+    this.refusalValue = value;
+    if (!this.destroyed) this.hub.emit('refused', value);
+    return value;
+  }
+
+  private relay(event: PhoneEmitted): void {
+    switch (event.type) {
+      case 'transport.connected':
+        return this.hub.emit('connected');
+      case 'transport.disconnected':
+        return this.hub.emit('disconnected', { reason: event.reason });
+      case 'registration.registered':
+        return this.hub.emit('registered');
+      case 'registration.unregistered':
+        return this.hub.emit('unregistered');
+      case 'registration.failed':
+        return this.hub.emit('registrationFailed', { cause: event.cause, code: event.code, attempt: event.attempt, willRetry: event.willRetry });
+      case 'registration.changed':
+        return this.hub.emit('isRegisteredChange', event.isRegistered);
+      case 'call.created': {
+        const session = this.getSession(event.callId);
+        return session ? this.hub.emit('newRTCSession', { callId: event.callId, session }) : undefined;
+      }
+      case 'call.incoming': {
+        const session = this.getSession(event.callId);
+        return session ? this.hub.emit('incoming', { callId: event.callId, session }) : undefined;
+      }
+      case 'call.started': {
+        const session = this.getSession(event.callId);
+        return session ? this.hub.emit('startSession', { callId: event.callId, session }) : undefined;
+      }
+      case 'call.removed':
+        return this.hub.emit('deleteSession', { callId: event.callId, cause: event.end.cause, code: event.end.code });
+      case 'incoming.rejected':
+        return this.hub.emit('incomingRejected', { callId: event.callId, number: event.remote.number, name: event.remote.name, code: event.code });
+      case 'refer.received':
+        return this.hub.emit('referReceived', { callId: event.callId, target: event.target, accepted: event.accepted });
+      case 'recordPermissions.changed':
+        return this.hub.emit('recordPermissionsChange', event.recordPermissions);
+      case 'current.changed':
+        return this.hub.emit('currentSessionChange', { currentSessionID: event.currentSessionID });
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Create a phone on a SIP stack. Attach listeners, then call `start()`. */
+export function createPhone(options: PhoneOptions): Phone {
+  return new Phone(options);
+}

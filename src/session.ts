@@ -1,0 +1,663 @@
+import { BehaviorSubject, EMPTY, Observable, Subject, defer, filter, map, share, switchMap, take, takeUntil } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { CallOptions, CallPort, DialogInfo, DtmfOptions, SessionState, SignalingState } from '../adapters/port';
+import { toCallState } from '../machines/call.connect';
+import type { CallState } from '../machines/call.connect';
+import type { CallCommandEvent, CallEmitted, CallEnd, StaticIdentity, TerminateKind } from '../machines/call.types';
+import type { CallActorRef } from '../machines/phone.types';
+import { isRejectCode, isValidDtmf, isValidTarget } from '../machines/validation';
+import { callStatusFrom, staticStatusOf } from './call-status';
+import type { CallStatus, StaticCallStatus } from './call-status';
+import { failure, refusal, success } from './errors';
+import type { Refusal, RefusalReason, Result } from './errors';
+import { EventHub } from './event-hub';
+import { observeActor } from './observe';
+import { qualityReports$ } from './quality/report-stream';
+import type { CallQualityReport } from './quality/report';
+import type { QualityWarningName } from './quality/warnings';
+import { callTimer$, computeCallTimer } from './timer';
+import type { CallTimer, TimerPhases } from './timer';
+
+/** Arguments of each Session event, as `on()` listeners receive them. */
+export type SessionEventMap = {
+  /** A new quality report (every 3 s by default while confirmed). */
+  callReport: [{ readonly callId: string; readonly callReport: CallQualityReport }];
+  /** Quality warnings were raised or cleared (with hysteresis) by the latest report. */
+  qualityWarning: [
+    {
+      readonly callId: string;
+      readonly raised: readonly QualityWarningName[];
+      readonly cleared: readonly QualityWarningName[];
+      readonly active: readonly QualityWarningName[];
+    },
+  ];
+  /** A media stream was added: `outbound` is ours, `inbound` the far end's. */
+  streamAdded: [{ readonly callId: string; readonly communicationType: 'outbound' | 'inbound'; readonly stream: MediaStream }];
+  /** The call ended, whichever way (also after `failed`). */
+  ended: [{ readonly callId: string; readonly cause: string; readonly code: number | null; readonly originator: string }];
+  /** The call ended before it was established. */
+  failed: [{ readonly callId: string; readonly cause: string; readonly code: number | null }];
+  /** A local media or client problem ended the call before it was established. */
+  clientError: [{ readonly callId: string; readonly cause: string }];
+  /** The far end re-INVITEd (after a PBX transfer, for instance). */
+  reinvite: [{ readonly callId: string; readonly session: Session; readonly video: boolean }];
+  /** 200 OK sent or received. */
+  accepted: [{ readonly callId: string; readonly session: Session }];
+  /** ACK exchanged: the call is established. */
+  confirmed: [{ readonly callId: string; readonly session: Session }];
+  /** The derived call status changed. */
+  statusChange: [newStatus: CallStatus, oldStatus: CallStatus];
+  /** The static part of the status (name, avatar, company) changed. */
+  staticStatusChange: [newStatus: StaticCallStatus, oldStatus: StaticCallStatus];
+  /** A provisional response (180, 183) arrived. */
+  progress: [{ readonly callId: string; readonly statusCode: number; readonly earlyMedia: boolean }];
+  /** A hold re-INVITE failed; the call goes on, not held. */
+  holdFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string }];
+  /** An unhold re-INVITE failed; the call stays held. */
+  unholdFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string }];
+  /** A transfer succeeded (final NOTIFY 2xx); the call ends as `transferred`. */
+  transferSucceeded: [{ readonly callId: string; readonly target: string }];
+  /** A transfer failed (REFER refused or final NOTIFY ≥ 300); the call goes on. */
+  transferFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string }];
+  /** The recording backend refused a change. */
+  recordFailed: [{ readonly callId: string; readonly reason: string }];
+  /** DTMF received from the far end. */
+  dtmf: [{ readonly callId: string; readonly tone: string; readonly durationMs: number }];
+  /** In-dialog INFO received. */
+  info: [{ readonly callId: string; readonly contentType: string; readonly body: string }];
+  /** In-dialog MESSAGE received. */
+  message: [{ readonly callId: string; readonly contentType: string; readonly body: string }];
+  /** A method refused to act; the same value is in `lastRefusal`. */
+  refused: [Refusal];
+};
+
+/** The read-only SIP dialog of a call (RFC 3261 §12), as SIP libraries describe a session. */
+export interface SessionDialog {
+  /** Call-ID + local tag + remote tag. */
+  readonly id: string;
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string | null;
+  readonly localURI: string;
+  readonly remoteURI: string;
+  readonly remoteTarget: string | null;
+  readonly sessionState: SessionState;
+  readonly signalingState: SignalingState;
+}
+
+/** What a Session needs from the phone that owns it. */
+export interface SessionHost {
+  readonly dtmf: DtmfOptions;
+  readonly rejectCode: number;
+  readonly scheduler: SchedulerLike;
+  readonly reportIntervalMs: number;
+  readonly qualityReports: boolean;
+  answer(callId: string, options: CallOptions): void;
+  placeConsultation(parentId: string, target: string): Promise<Result>;
+  completeTransfer(callId: string): void;
+  incomingList(): Session[];
+  session(callId: string): Session | undefined;
+}
+
+const CLIENT_ERROR_CAUSES = new Set(['user-denied-media', 'media-failure', 'internal-error']);
+
+function timerPhasesOf(state: CallState): TimerPhases {
+  return {
+    dialingSince: state.direction === 'outgoing' ? state.times.createdAt : null,
+    ringingSince: state.times.ringingAt,
+    confirmedSince: state.times.answeredAt,
+    endedAt: state.times.endedAt,
+    heldSince: state.times.heldSince,
+    heldTotalMs: state.times.heldTotalMs,
+  };
+}
+
+/**
+ * One call: the seed SDK's Session (attributes, methods, events), the CallSession queries, the
+ * read-only SIP dialog, and observables for a UI. A thin face over the call actor: every answer it
+ * gives is read from the actor's snapshot.
+ *
+ * Methods return `true` only when the call accepted the command and it went out to the SIP stack;
+ * otherwise `false`, with the reason in {@link Session.lastRefusal}. Nothing throws, also after the
+ * call has ended.
+ */
+export class Session {
+  /** The call's id (the SIP Call-ID). */
+  readonly callId: string;
+  /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
+  readonly state$: Observable<CallState>;
+  /** The seed's call status, derived from `state$`. */
+  readonly status$: Observable<CallStatus>;
+  /** The call timer, every second and on each phase change; completes when the call ends or `stopTimer()` is called. */
+  readonly timer$: Observable<CallTimer>;
+  /** Quality reports every `reportIntervalMs` (3 s by default) while confirmed. */
+  readonly report$: Observable<CallQualityReport>;
+  /** Every event of this session, as `{ name, args }`. */
+  readonly events$: EventHub<SessionEventMap>['events$'];
+
+  private readonly hub = new EventHub<SessionEventMap>();
+  private readonly timerStopped = new Subject<void>();
+  private readonly subscriptions: Subscription[] = [];
+  private readonly latestReport = new BehaviorSubject<CallQualityReport | null>(null);
+  private refusalValue: Refusal | null = null;
+  private stoppedTimer: CallTimer | null = null;
+  private destroyed = false;
+
+  /** @internal Created by the phone for each call. */
+  constructor(
+    private readonly ref: CallActorRef,
+    private readonly port: CallPort | undefined,
+    private readonly host: SessionHost,
+  ) {
+    this.callId = ref.getSnapshot().context.callId;
+    this.events$ = this.hub.events$;
+    this.state$ = observeActor(ref, toCallState);
+    this.status$ = this.state$.pipe(map(() => this.status));
+    const ended$ = this.state$.pipe(filter((state) => state.phase === 'ended'), take(1));
+    this.timer$ = defer(() =>
+      callTimer$(this.state$.pipe(map(timerPhasesOf)), { scheduler: host.scheduler }).pipe(takeUntil(this.timerStopped)),
+    );
+    this.report$ = host.qualityReports && port
+      ? this.state$.pipe(
+          filter((state) => state.phase === 'confirmed'),
+          take(1),
+          switchMap(() =>
+            qualityReports$(() => port.getStats(), {
+              intervalMs: host.reportIntervalMs,
+              scheduler: host.scheduler,
+              until$: ended$,
+              audioExpected: () => this.audioExpected(),
+            }),
+          ),
+          share(),
+        )
+      : EMPTY;
+    this.watch();
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  /** The SIP stack's own session object (JsSIP's RTCSession), for what the library does not cover. */
+  get RTCSession(): unknown {
+    return this.port?.native ?? null;
+  }
+
+  /** The latest quality report, or `null` before the first one. */
+  get callReport(): CallQualityReport | null {
+    return this.latestReport.value;
+  }
+
+  /** The call's current state. */
+  get state(): CallState {
+    return toCallState(this.ref.getSnapshot());
+  }
+
+  /** The seed's call status, derived from the call's state. */
+  get status(): CallStatus {
+    const state = this.state;
+    const parent = state.consultationFor ? this.host.session(state.consultationFor)?.state ?? null : null;
+    const isVideo = (this.port?.localStream?.getVideoTracks().length ?? 0) > 0;
+    return callStatusFrom(state, isVideo, parent);
+  }
+
+  /** The phone's incoming calls that nobody answered yet. */
+  get incomingList(): Session[] {
+    return this.host.incomingList();
+  }
+
+  /** The call timer now, in whole seconds (frozen by `stopTimer()`). */
+  get timer(): CallTimer {
+    return this.stoppedTimer ?? computeCallTimer(timerPhasesOf(this.state), this.host.scheduler.now());
+  }
+
+  /** Our outgoing media. */
+  get localStream(): MediaStream | null {
+    return this.port?.localStream ?? null;
+  }
+
+  /** The far end's media. */
+  get remoteStream(): MediaStream | null {
+    return this.port?.remoteStream ?? null;
+  }
+
+  /** The SIP dialog, read-only; `null` fields until the stack knows them. */
+  get dialog(): SessionDialog {
+    const state = this.state;
+    const dialog: DialogInfo | null = state.dialog;
+    const localTag = dialog?.localTag ?? '';
+    const remoteTag = dialog?.remoteTag ?? null;
+    return Object.freeze({
+      id: `${this.callId}${localTag}${remoteTag ?? ''}`,
+      callId: dialog?.callId ?? this.callId,
+      localTag,
+      remoteTag,
+      localURI: dialog?.localURI ?? '',
+      remoteURI: dialog?.remoteURI ?? state.remote.uri,
+      remoteTarget: dialog?.remoteTarget ?? null,
+      sessionState: state.sessionState,
+      signalingState: state.phase === 'ended' ? 'Closed' : dialog?.signalingState ?? 'Initial',
+    });
+  }
+
+  /** Why the last refused method refused, or `null` if none has. */
+  get lastRefusal(): Refusal | null {
+    return this.refusalValue;
+  }
+
+  // ---------------------------------------------------------------- methods
+
+  /** Listen to an event; returns the function that stops listening. */
+  on<K extends keyof SessionEventMap>(eventName: K, listener: (...args: SessionEventMap[K]) => void): () => void {
+    return this.hub.on(eventName, listener);
+  }
+
+  /** Stop the call timer: `timer$` completes and `timer` keeps its current value. */
+  stopTimer(): this {
+    if (this.stoppedTimer === null) this.stoppedTimer = this.timer;
+    this.timerStopped.next();
+    return this;
+  }
+
+  /** Answer an incoming call. Resolves once the answer went out; never rejects. */
+  answer(option: CallOptions = {}): Promise<Result> {
+    const reason = this.check('answer', { type: 'CALL.ANSWER', options: option });
+    if (reason) return Promise.resolve(failure(reason));
+    this.host.answer(this.callId, option);
+    return Promise.resolve(success(this.callId));
+  }
+
+  /** Decline an incoming call that is still ringing (486 by default, or the code given, e.g. 603). */
+  reject(code: number = this.host.rejectCode): boolean {
+    if (!isRejectCode(code)) return this.refuse('reject', 'invalid-input', `${String(code)} is not a 4xx-6xx code`);
+    return this.act('reject', { type: 'CALL.REJECT', code });
+  }
+
+  /** Hang up: cancel, decline or end the call, whichever its state calls for. */
+  hangup(): boolean {
+    return this.act('hangup', { type: 'CALL.HANGUP' });
+  }
+
+  /** End the call; `type` is how the seed SDK named the intent ('reject' declines a ringing call). */
+  terminate(type: TerminateKind = 'terminate'): boolean {
+    if (type === 'reject' && this.state.phase === 'ringing' && this.state.direction === 'incoming') {
+      return this.reject();
+    }
+    return this.act('terminate', { type: 'CALL.TERMINATE', kind: type });
+  }
+
+  /** Transfer the far end to `number` (REFER); the outcome arrives as `transferSucceeded` or `transferFailed`. */
+  blindTransfer(number: string): boolean {
+    if (!isValidTarget(number)) return this.refuse('blindTransfer', 'invalid-input', 'the transfer target is empty or malformed');
+    return this.act('blindTransfer', { type: 'CALL.TRANSFER.BLIND', target: number });
+  }
+
+  /**
+   * Attended transfer in two steps. Without a consultation call, this places one to `number`
+   * (and holds this call). Called again on either leg, it completes the transfer: the far end of
+   * the original call is connected to the consultation's far end (REFER with Replaces).
+   */
+  attendedTransfer(number: string): boolean {
+    const state = this.state;
+    const parentId = state.consultationFor ?? (state.consultation ? this.callId : null);
+    if (parentId !== null) {
+      const parent = this.host.session(parentId);
+      if (!parent) return this.refuse('attendedTransfer', 'unknown-call', 'the original call of this transfer is gone');
+      const ok = parent.can({ type: 'CALL.TRANSFER.COMPLETE' });
+      if (!ok) return this.refuse('attendedTransfer', 'not-allowed-in-state', 'the original call cannot complete a transfer now');
+      this.host.completeTransfer(parentId);
+      return true;
+    }
+    if (!isValidTarget(number)) return this.refuse('attendedTransfer', 'invalid-input', 'the transfer target is empty or malformed');
+    if (state.phase !== 'confirmed') return this.refuse('attendedTransfer', 'not-allowed-in-state', 'only an established call can be transferred');
+    void this.host.placeConsultation(this.callId, number).then((result) => {
+      if (!result.ok && result.reason) this.refuse('attendedTransfer', result.reason, result.message);
+    });
+    return true;
+  }
+
+  /** Put the far end on hold (re-INVITE); `held` is reached when the stack confirms it. */
+  hold(): boolean {
+    return this.act('hold', { type: 'CALL.HOLD' });
+  }
+
+  /** Take the far end off hold. */
+  unhold(): boolean {
+    return this.act('unhold', { type: 'CALL.UNHOLD' });
+  }
+
+  /** Alias of {@link Session.unhold}, as the CallSession names it. */
+  resume(): boolean {
+    return this.unhold();
+  }
+
+  /** Send DTMF tones (`0-9`, `A-D`, `*`, `#`) with the phone's DTMF options. */
+  dtmf(dtmf: string): boolean {
+    if (!isValidDtmf(dtmf)) return this.refuse('dtmf', 'invalid-input', 'DTMF must be one or more of 0-9, A-D, * and #');
+    return this.act('dtmf', { type: 'CALL.DTMF', tones: dtmf, options: this.host.dtmf });
+  }
+
+  /** Stop sending our audio. */
+  mute(): boolean {
+    return this.act('mute', { type: 'CALL.MUTE' });
+  }
+
+  /** Send our audio again. */
+  unmute(): boolean {
+    return this.act('unmute', { type: 'CALL.UNMUTE' });
+  }
+
+  /** Start recording, or resume a paused recording (permission 2 to start, 1 to resume). */
+  startRecord(): boolean {
+    const recording = this.state.recording;
+    return this.act('startRecord', recording === 'paused' ? { type: 'CALL.RECORD.RESUME' } : { type: 'CALL.RECORD.START' });
+  }
+
+  /** Pause the recording (permission 1 or 2). */
+  pauseRecord(): boolean {
+    return this.act('pauseRecord', { type: 'CALL.RECORD.PAUSE' });
+  }
+
+  /**
+   * Set the app-owned part of the status: `name`, `avatar`, `company`. Every other field is derived
+   * from the call's state and is left as it is (a refusal records that it was ignored).
+   */
+  setStatus(status: Partial<CallStatus>): this {
+    const { name, avatar, company, ...rest } = status;
+    const identity: Partial<StaticIdentity> = {};
+    if (name !== undefined) Object.assign(identity, { name });
+    if (avatar !== undefined) Object.assign(identity, { avatar });
+    if (company !== undefined) Object.assign(identity, { company });
+    if (Object.keys(identity).length > 0) this.act('setStatus', { type: 'CALL.IDENTITY.SET', identity });
+    if (Object.keys(rest).length > 0) {
+      this.refuse('setStatus', 'invalid-input', `derived fields are not settable: ${Object.keys(rest).join(', ')}`);
+    }
+    return this;
+  }
+
+  /** Set name, avatar and company; with `startManualModel`, SIP identity updates stop overwriting them. */
+  setStaticStatus(staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): this {
+    const identity: Partial<StaticIdentity> = { ...staticStatus };
+    this.act('setStaticStatus', { type: 'CALL.IDENTITY.SET', identity, manual: startManualModel });
+    return this;
+  }
+
+  /** Send an in-dialog INFO. */
+  info(contentType: string, body: string): boolean {
+    if (!contentType) return this.refuse('info', 'invalid-input', 'a content type is required');
+    return this.act('info', { type: 'CALL.INFO', contentType, body });
+  }
+
+  /** Send an in-dialog MESSAGE. */
+  message(contentType: string, body: string): boolean {
+    if (!contentType) return this.refuse('message', 'invalid-input', 'a content type is required');
+    return this.act('message', { type: 'CALL.MESSAGE', contentType, body });
+  }
+
+  /** Hang up if the call is live, stop the timer and the reports, and drop every listener. */
+  destroy(): void {
+    if (this.destroyed) return;
+    if (this.ref.getSnapshot().status === 'active' && this.state.phase !== 'ending') this.hangup();
+    this.destroyed = true;
+    this.stopTimer();
+    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+    this.hub.close();
+  }
+
+  /** True when the call would accept this command now. */
+  can(event: CallCommandEvent): boolean {
+    const snapshot = this.ref.getSnapshot();
+    return snapshot.status === 'active' && snapshot.can(event);
+  }
+
+  // ---------------------------------------------------------------- CallSession queries
+
+  /** The call's id. */
+  getId(): string {
+    return this.callId;
+  }
+
+  /** True when `id` is this call's id. */
+  isId(id: string): boolean {
+    return id === this.callId;
+  }
+
+  /** True when `other` is the same call. */
+  is(other: Session | { callId: string } | null | undefined): boolean {
+    return other !== null && other !== undefined && other.callId === this.callId;
+  }
+
+  /** True while locally held (or resuming). */
+  isOnHold(): boolean {
+    return this.ref.getSnapshot().hasTag('held');
+  }
+
+  /** True while ringing, either direction. */
+  isRinging(): boolean {
+    return this.ref.getSnapshot().hasTag('ringing');
+  }
+
+  /** True for a call we received. */
+  isIncoming(): boolean {
+    return this.state.direction === 'incoming';
+  }
+
+  /** True for a call we placed. */
+  isOutgoing(): boolean {
+    return this.state.direction === 'outgoing';
+  }
+
+  /** True once the call is confirmed, until it ends. */
+  isEstablished(): boolean {
+    return this.ref.getSnapshot().hasTag('established');
+  }
+
+  /** True once the call was answered (200 OK), even if it has ended since. */
+  isAnswered(): boolean {
+    return this.state.times.answeredAt !== null;
+  }
+
+  /** True while the call is neither ended nor ending. */
+  isActive(): boolean {
+    const phase = this.state.phase;
+    return phase !== 'ended' && phase !== 'ending';
+  }
+
+  /** True while the end is on its way. */
+  isTerminating(): boolean {
+    return this.state.phase === 'ending';
+  }
+
+  /** True once the call has ended. */
+  isTerminated(): boolean {
+    return this.state.phase === 'ended';
+  }
+
+  /** True while our audio is muted. */
+  isMuted(): boolean {
+    return this.ref.getSnapshot().hasTag('muted');
+  }
+
+  /** True while recording (not paused). */
+  isRecording(): boolean {
+    return this.ref.getSnapshot().hasTag('recording');
+  }
+
+  /** True while the recording is paused. */
+  recordingIsPaused(): boolean {
+    return this.ref.getSnapshot().hasTag('recordingPaused');
+  }
+
+  /** Seconds since the call was answered (0 before), up to its end. */
+  getElapsedTimeInSeconds(): number {
+    const { answeredAt, endedAt } = this.state.times;
+    if (answeredAt === null) return 0;
+    return Math.max(0, Math.floor(((endedAt ?? this.host.scheduler.now()) - answeredAt) / 1000));
+  }
+
+  /** The call as a plain object (CallSession's properties), for logs and storage. */
+  toJSON(): Record<string, unknown> {
+    const state = this.state;
+    const end: CallEnd | null = state.end;
+    return {
+      type: 'CallSession',
+      callId: this.callId,
+      sipCallId: state.dialog?.callId ?? this.callId,
+      number: state.remote.number,
+      displayName: state.identity.name ?? state.remote.name ?? '',
+      isCaller: state.direction === 'outgoing',
+      creationTime: new Date(state.times.createdAt).toISOString(),
+      answerTime: state.times.answeredAt === null ? null : new Date(state.times.answeredAt).toISOString(),
+      endTime: state.times.endedAt === null ? null : new Date(state.times.endedAt).toISOString(),
+      answered: state.times.answeredAt !== null,
+      ringing: state.phase === 'ringing',
+      onHold: this.isOnHold(),
+      muted: state.muted,
+      recording: this.isRecording(),
+      recordingPaused: this.recordingIsPaused(),
+      sipStatus: state.phase,
+      end,
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private audioExpected(): boolean {
+    const state = this.state;
+    return state.phase === 'confirmed' && state.hold === 'active' && !state.remoteHold;
+  }
+
+  private check(command: string, event: CallCommandEvent): Refusal | null {
+    if (this.destroyed) return this.refusalFor(command, 'destroyed', 'the session was destroyed');
+    const snapshot = this.ref.getSnapshot();
+    if (snapshot.status !== 'active') return this.refusalFor(command, 'call-ended', 'the call has ended');
+    if (snapshot.can(event)) return null;
+    const permission = snapshot.context.recordPermissions;
+    const needsStart = event.type === 'CALL.RECORD.START' && permission < 2;
+    const needsPause = (event.type === 'CALL.RECORD.PAUSE' || event.type === 'CALL.RECORD.RESUME') && permission < 1;
+    if (needsStart || needsPause) return this.refusalFor(command, 'no-permission', `recording permission ${permission} does not allow ${command}`);
+    return this.refusalFor(command, 'not-allowed-in-state', `${command} is not possible while the call is ${toCallState(snapshot).phase}`);
+  }
+
+  private act(command: string, event: CallCommandEvent): boolean {
+    const refused = this.check(command, event);
+    if (refused) return this.record(refused);
+    let failedReason: string | null = null;
+    const listener = this.ref.on('*', (emitted: CallEmitted) => {
+      if (emitted.type === 'call.command.failed' || emitted.type === 'call.hold.failed' || emitted.type === 'call.unhold.failed') {
+        failedReason = emitted.reason;
+      } else if (emitted.type === 'call.record.failed') {
+        failedReason = emitted.reason;
+      } else if (emitted.type === 'call.transfer.failed') {
+        failedReason = emitted.transfer.failure?.reason ?? 'transfer refused';
+      }
+    });
+    this.ref.send(event);
+    listener.unsubscribe();
+    if (failedReason !== null) return this.refuse(command, 'stack-refused', failedReason);
+    return true;
+  }
+
+  private refusalFor(command: string, reason: RefusalReason, message: string): Refusal {
+    return refusal(command, reason, message, this.callId);
+  }
+
+  private refuse(command: string, reason: RefusalReason, message: string): false {
+    return this.record(this.refusalFor(command, reason, message));
+  }
+
+  private record(value: Refusal): false {
+    this.refusalValue = value;
+    if (!this.destroyed) this.hub.emit('refused', value);
+    return false;
+  }
+
+  private watch(): void {
+    let previous = this.status;
+    this.subscriptions.push(
+      this.state$.subscribe(() => {
+        const next = this.status;
+        const before = staticStatusOf({ name: previous.name, avatar: previous.avatar, company: previous.company });
+        const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
+        const old = previous;
+        previous = next;
+        if (JSON.stringify(old) !== JSON.stringify(next)) this.hub.emit('statusChange', next, old);
+        if (JSON.stringify(before) !== JSON.stringify(after)) this.hub.emit('staticStatusChange', after, before);
+      }),
+      this.report$.subscribe((report) => {
+        this.latestReport.next(report);
+        this.hub.emit('callReport', { callId: this.callId, callReport: report });
+        if (report.raisedWarnings.length > 0 || report.clearedWarnings.length > 0) {
+          this.hub.emit('qualityWarning', {
+            callId: this.callId,
+            raised: report.raisedWarnings,
+            cleared: report.clearedWarnings,
+            active: report.warnings.map((warning) => warning.name),
+          });
+        }
+      }),
+    );
+    const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
+    this.subscriptions.push({ unsubscribe: () => emitted.unsubscribe() } as Subscription);
+    if (this.port) {
+      const unsubscribe = this.port.subscribe((event) => {
+        if (event.type === 'MEDIA.STREAM') {
+          this.hub.emit('streamAdded', {
+            callId: this.callId,
+            communicationType: event.direction === 'local' ? 'outbound' : 'inbound',
+            stream: event.stream,
+          });
+        }
+      });
+      this.subscriptions.push({ unsubscribe } as unknown as Subscription);
+    }
+  }
+
+  private relay(event: CallEmitted): void {
+    const callId = this.callId;
+    switch (event.type) {
+      case 'call.progress':
+        return this.hub.emit('progress', { callId, statusCode: event.code, earlyMedia: event.earlyMedia });
+      case 'call.accepted':
+        return this.hub.emit('accepted', { callId, session: this });
+      case 'call.confirmed':
+        return this.hub.emit('confirmed', { callId, session: this });
+      case 'call.reinvite':
+        return this.hub.emit('reinvite', { callId, session: this, video: event.video });
+      case 'call.hold.failed':
+        return this.hub.emit('holdFailed', { callId, code: event.code, reason: event.reason });
+      case 'call.unhold.failed':
+        return this.hub.emit('unholdFailed', { callId, code: event.code, reason: event.reason });
+      case 'call.transfer.succeeded':
+        return this.hub.emit('transferSucceeded', { callId, target: event.transfer.target });
+      case 'call.transfer.failed':
+        return this.hub.emit('transferFailed', {
+          callId,
+          code: event.transfer.failure?.code ?? null,
+          reason: event.transfer.failure?.reason ?? 'transfer failed',
+        });
+      case 'call.record.failed':
+        return this.hub.emit('recordFailed', { callId, reason: event.reason });
+      case 'call.dtmf.received':
+        return this.hub.emit('dtmf', { callId, tone: event.tone, durationMs: event.durationMs });
+      case 'call.info.received':
+        return this.hub.emit('info', { callId, contentType: event.contentType, body: event.body });
+      case 'call.message.received':
+        return this.hub.emit('message', { callId, contentType: event.contentType, body: event.body });
+      case 'call.ended':
+        return this.relayEnd(event.end, event.established);
+      default:
+        return undefined;
+    }
+  }
+
+  private relayEnd(end: CallEnd, established: boolean): void {
+    const callId = this.callId;
+    if (!established) {
+      if (CLIENT_ERROR_CAUSES.has(end.cause) && end.originator !== 'remote') {
+        this.hub.emit('clientError', { callId, cause: end.cause });
+      }
+      this.hub.emit('failed', { callId, cause: end.cause, code: end.code });
+    }
+    this.hub.emit('ended', { callId, cause: end.cause, code: end.code, originator: end.originator });
+  }
+}
