@@ -188,6 +188,22 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     await hangupBoth(inc, out);
   });
 
+  test('hold re-INVITE refused by B (488): SIP.HOLD.FAILED with the code, then the end cause is hold-failed', async () => {
+    const { out, inc } = await establish(a, b);
+    (inc.call.native as NodeJS.EventEmitter).on('reinvite', (e: { reject(o: { status_code: number }): void }) =>
+      e.reject({ status_code: 488 }),
+    );
+    out.call.hold();
+    expect(await out.events.waitFor('SIP.HOLD.FAILED')).toMatchObject({ code: 488 });
+    expect(await out.events.waitFor('SIP.ENDED')).toMatchObject({ cause: 'hold-failed', code: 488, originator: 'local' });
+    expect(out.events.all('SIP.HOLD.SUCCEEDED')).toHaveLength(0);
+    // JsSIP hangs up with Reason: SIP ;cause=500 ;text="Hold Failed"
+    expect(await inc.events.waitFor('SIP.ENDED')).toMatchObject({ cause: 'bye', originator: 'remote', code: 500, reason: 'Hold Failed' });
+    // the phone keeps working afterwards
+    const again = await establish(a, b);
+    await hangupBoth(again.out, again.inc);
+  });
+
   test('DTMF over SIP INFO reaches B; RFC 2833 needs an RTCDTMFSender', async () => {
     const { out, inc } = await establish(a, b);
     out.call.sendDtmf('1#', { transport: 'info', durationMs: 100, interToneGapMs: 70 });
