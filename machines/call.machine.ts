@@ -72,7 +72,8 @@ export const callMachine = setup({
         at,
         reason: 'the SIP stack did not confirm the end of the call',
       };
-      return { end, times: { ...context.times, endedAt: at, heldSince: null } };
+      const heldTotalMs = context.times.heldTotalMs + (context.times.heldSince === null ? 0 : at - context.times.heldSince);
+      return { end, times: { ...context.times, endedAt: at, heldSince: null, heldTotalMs } };
     }),
     emitEnded: emit(({ context }) => ({
       type: 'call.ended' as const,

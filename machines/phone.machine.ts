@@ -224,6 +224,7 @@ export const phoneMachine = setup({
       return !isMaxCall(context);
     },
     knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && event.callId in context.calls,
+    awaitsAnswer: ({ context, event }) => event.type === 'PHONE.ANSWER' && context.calls[event.callId]?.awaitingAnswer === true,
     registersAutomatically: ({ context }) => context.register,
     mayRetryRegistration: ({ context }) => mayRetryRegistration(context),
   },
@@ -255,7 +256,7 @@ export const phoneMachine = setup({
     'UA.CALL.CREATED': { actions: 'addCall' },
     'UA.CALL.REFUSED': { actions: emit(({ event }) => ({ type: 'call.refused' as const, target: event.target, reason: event.reason })) },
     'UA.REFER.RECEIVED': { actions: 'handleRefer' },
-    'PHONE.ANSWER': { guard: 'knownCall', actions: 'answerCall' },
+    'PHONE.ANSWER': { guard: 'awaitsAnswer', actions: 'answerCall' },
     'PHONE.SET_CURRENT': {
       guard: 'knownCall',
       actions: [
