@@ -12,8 +12,8 @@
  *   `state-region`.
  * - Helper elements never use a bare path: initial markers are `initial:<parent path>`, the "any
  *   state" marker of transitions a compound state handles for all its descendants is
- *   `any:<path>`, and transition edges are `transition:<source>-><target>` (with
- *   `transition:any:<path>-><target>` for the marker's edges).
+ *   `any:<path>`, and transition edges are `transition:<source>/<target>` (with
+ *   `transition:any:<path>/<target>` for the marker's edges).
  *
  * @packageDocumentation
  */
@@ -59,7 +59,7 @@ export function anyStateMarkerId(path: string): string {
 
 /** The id of the edge drawn from `sourceId` (a state path or a marker id) to the state path `target`. */
 export function transitionId(sourceId: string, target: string): string {
-  return `transition:${sourceId}->${target}`;
+  return `transition:${sourceId}/${target}`;
 }
 
 /**

@@ -177,7 +177,7 @@ export function toDot(machine: AnyStateMachine): string {
       id: `statechart:${machine.id}`,
       compound: 'true',
       newrank: 'true',
-      rankdir: process.env.RANKDIR ?? 'TB',
+      rankdir: 'TB',
       nodesep: '0.35',
       ranksep: '0.45',
       fontname: FONT,
