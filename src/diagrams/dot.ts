@@ -3,7 +3,7 @@ import { anyStateMarkerId, clusterName, initialMarkerId, transitionId } from '..
 import { allStates, diagramModel, isWithin } from './model';
 import type { DiagramState, DiagramTransition } from './model';
 
-const FONT = 'Helvetica';
+const FONT = 'Verdana';
 const INK = '#1f2933';
 const MUTED = '#52606d';
 const EDGE = '#3e4c59';
