@@ -30,6 +30,26 @@ function transferWith(context: CallContext, patch: Partial<TransferInfo>): Trans
 }
 
 /**
+ * How a transfer's REFER ends, the same for blind and attended transfers: a refused REFER or a
+ * final NOTIFY >= 300 goes back to `failureTarget`; a final NOTIFY 2xx hangs up, the call having
+ * been handed over; a provisional NOTIFY is recorded.
+ */
+function referOutcome<T extends string>(failureTarget: T) {
+  return {
+    'SIP.REFER.FAILED': { target: failureTarget, actions: ['recordReferFailure', 'announceTransferFailed'] },
+    'SIP.REFER.NOTIFY': [
+      {
+        guard: 'notifyIsSuccess',
+        target: '#call.ending',
+        actions: ['recordNotify', 'announceTransferSucceeded', { type: 'setPendingEnd', params: 'transferred' }, { type: 'tellPort', params: { type: 'PORT.HANGUP' } }],
+      },
+      { guard: 'notifyIsFailure', target: failureTarget, actions: ['recordNotify', 'announceTransferFailed'] },
+      { actions: 'recordNotify' },
+    ],
+  } as const;
+}
+
+/**
  * One actor per call. Pure: every effect on the SIP stack is a command sent to the invoked `sip`
  * actor, whose implementation the facade supplies with `.provide()`; the stack's answers come back
  * from that actor as `SIP.*` events.
@@ -81,6 +101,19 @@ export const callMachine = setup({
       established: context.times.answeredAt !== null,
     })),
     setPendingEnd: assign({ pendingEnd: (_, cause: EndCause) => cause }),
+    recordReferFailure: assign({
+      transfer: ({ context, event }) =>
+        event.type === 'SIP.REFER.FAILED' ? transferWith(context, { failure: { code: event.code, reason: event.reason } }) : context.transfer,
+    }),
+    recordNotify: assign({
+      transfer: ({ context, event }) => {
+        if (event.type !== 'SIP.REFER.NOTIFY') return context.transfer;
+        const notify = { code: event.code, reason: event.reason };
+        return transferWith(context, event.code >= 300 ? { notify, failure: notify } : { notify });
+      },
+    }),
+    announceTransferFailed: emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
+    announceTransferSucceeded: emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
   },
   guards: {
     isIncoming: ({ context }) => context.direction === 'incoming',
@@ -91,6 +124,7 @@ export const callMachine = setup({
     validDtmf: ({ event }) => event.type === 'CALL.DTMF' && isValidDtmf(event.tones),
     validTransferTarget: ({ event }) => event.type === 'CALL.TRANSFER.BLIND' && isValidTarget(event.target),
     hasConsultation: ({ context }) => context.consultation !== null,
+    noConsultation: ({ context }) => context.consultation === null,
     notifyIsSuccess: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 200 && event.code < 300,
     notifyIsFailure: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 300,
     reportsRecording: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'recording',
@@ -407,48 +441,14 @@ export const callMachine = setup({
                 referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
                 awaitingOutcome: {},
               },
-              on: {
-                'SIP.REFER.FAILED': {
-                  target: 'idle',
-                  actions: [
-                    assign({ transfer: ({ context, event }) => transferWith(context, { failure: { code: event.code, reason: event.reason } }) }),
-                    emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                  ],
-                },
-                'SIP.REFER.NOTIFY': [
-                  {
-                    guard: 'notifyIsSuccess',
-                    target: '#call.ending',
-                    actions: [
-                      assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                      emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
-                      { type: 'setPendingEnd', params: 'transferred' },
-                      { type: 'tellPort', params: { type: 'PORT.HANGUP' } },
-                    ],
-                  },
-                  {
-                    guard: 'notifyIsFailure',
-                    target: 'idle',
-                    actions: [
-                      assign({
-                        transfer: ({ context, event }) =>
-                          transferWith(context, { notify: { code: event.code, reason: event.reason }, failure: { code: event.code, reason: event.reason } }),
-                      }),
-                      emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                    ],
-                  },
-                  {
-                    actions: assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                  },
-                ],
-              },
+              on: referOutcome('idle'),
             },
             attended: {
               tags: ['transferring'],
               initial: 'consulting',
               states: {
                 consulting: {
-                  always: { guard: ({ context }) => context.consultation === null, target: '#call.confirmed.transfer.idle' },
+                  always: { guard: 'noConsultation', target: '#call.confirmed.transfer.idle' },
                   on: {
                     'CALL.TRANSFER.COMPLETE': {
                       target: 'referring',
@@ -468,41 +468,7 @@ export const callMachine = setup({
                 referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
                 awaitingOutcome: {},
               },
-              on: {
-                'SIP.REFER.FAILED': {
-                  target: '.consulting',
-                  actions: [
-                    assign({ transfer: ({ context, event }) => transferWith(context, { failure: { code: event.code, reason: event.reason } }) }),
-                    emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                  ],
-                },
-                'SIP.REFER.NOTIFY': [
-                  {
-                    guard: 'notifyIsSuccess',
-                    target: '#call.ending',
-                    actions: [
-                      assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                      emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
-                      { type: 'setPendingEnd', params: 'transferred' },
-                      { type: 'tellPort', params: { type: 'PORT.HANGUP' } },
-                    ],
-                  },
-                  {
-                    guard: 'notifyIsFailure',
-                    target: '.consulting',
-                    actions: [
-                      assign({
-                        transfer: ({ context, event }) =>
-                          transferWith(context, { notify: { code: event.code, reason: event.reason }, failure: { code: event.code, reason: event.reason } }),
-                      }),
-                      emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                    ],
-                  },
-                  {
-                    actions: assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                  },
-                ],
-              },
+              on: referOutcome('.consulting'),
             },
           },
         },
