@@ -10,6 +10,7 @@ import type {
   CallPortCommand,
   TransferInfo,
 } from './call.types';
+import { systemClock } from './call.types';
 import { isRejectCode, isValidDtmf, isValidTarget } from './validation';
 
 type EndEvent = Extract<SipEvent, { type: 'SIP.FAILED' | 'SIP.ENDED' }>;
@@ -22,7 +23,7 @@ export const ENDING_TIMEOUT_MS = 32_000;
 function endFrom(context: CallContext, event: EndEvent): CallEnd {
   const cause: EndCause =
     context.pendingEnd && (event.originator === 'local' || event.cause === 'bye') ? context.pendingEnd : event.cause;
-  return { cause, code: event.code, originator: event.originator, at: Date.now(), reason: event.reason };
+  return { cause, code: event.code, originator: event.originator, at: context.clock.now(), reason: event.reason };
 }
 
 function transferWith(context: CallContext, patch: Partial<TransferInfo>): TransferInfo | null {
@@ -67,14 +68,14 @@ export const callMachine = setup({
   },
   actions: {
     tellPort: sendTo('sip', (_, command: CallPortCommand) => command),
-    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? Date.now() }) }),
-    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: Date.now() }) }),
-    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: Date.now() }) }),
+    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? context.clock.now() }) }),
+    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.clock.now() }) }),
+    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: context.clock.now() }) }),
     markResumed: assign({
       times: ({ context }) => ({
         ...context.times,
         heldSince: null,
-        heldTotalMs: context.times.heldTotalMs + (context.times.heldSince === null ? 0 : Date.now() - context.times.heldSince),
+        heldTotalMs: context.times.heldTotalMs + (context.times.heldSince === null ? 0 : context.clock.now() - context.times.heldSince),
       }),
     }),
     recordEnd: assign(({ context, event }) => {
@@ -84,7 +85,7 @@ export const callMachine = setup({
       return { end, times: { ...context.times, endedAt: end.at, heldSince: null, heldTotalMs } };
     }),
     recordEndingTimeout: assign(({ context }) => {
-      const at = Date.now();
+      const at = context.clock.now();
       const end: CallEnd = {
         cause: context.pendingEnd ?? 'request-timeout',
         code: null,
@@ -139,6 +140,7 @@ export const callMachine = setup({
 }).createMachine({
   id: 'call',
   context: ({ input }) => ({
+    clock: input.clock ?? systemClock,
     callId: input.callId,
     direction: input.direction,
     remote: input.remote,
@@ -155,7 +157,7 @@ export const callMachine = setup({
     lastProgressCode: null,
     pendingEnd: null,
     end: null,
-    times: { createdAt: Date.now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
+    times: { createdAt: (input.clock ?? systemClock).now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
   }),
   invoke: { id: 'sip', src: 'sip', input: ({ context }) => ({ callId: context.callId }) },
   output: ({ context }) => ({
@@ -277,7 +279,7 @@ export const callMachine = setup({
         'SIP.CONFIRMED': {
           target: 'confirmed',
           actions: [
-            assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? Date.now() }) }),
+            assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? context.clock.now() }) }),
             emit({ type: 'call.confirmed' as const }),
           ],
         },
