@@ -22,6 +22,7 @@ export class QualityChart {
   private readonly mosLine = svg('polyline', { class: 'mos', fill: 'none' });
   private readonly jitterLine = svg('polyline', { class: 'jitter', fill: 'none' });
   private readonly lossBars = svg('g', { class: 'loss' });
+  private readonly mosDots = svg('g', { class: 'mos-dots' });
   private readonly rightLabel = svg('text', { x: WIDTH - 2, y: PAD.top + 8, 'text-anchor': 'end', class: 'axis' });
   private readonly empty = svg('text', { x: WIDTH / 2, y: HEIGHT / 2 + 4, 'text-anchor': 'middle', class: 'axis' });
 
@@ -37,7 +38,7 @@ export class QualityChart {
     const legend = svg('text', { x: PAD.left, y: HEIGHT - 2, class: 'legend' });
     legend.textContent = 'MOS ─ jitter ms ─ loss % ▮';
     this.empty.textContent = 'waiting for the first report…';
-    this.element.append(title, frame, this.lossBars, this.mosLine, this.jitterLine, mosTop, mosBottom, this.rightLabel, legend, this.empty);
+    this.element.append(title, frame, this.lossBars, this.mosLine, this.jitterLine, this.mosDots, mosTop, mosBottom, this.rightLabel, legend, this.empty);
     this.draw();
   }
 
@@ -54,7 +55,8 @@ export class QualityChart {
   private draw(): void {
     const w = WIDTH - PAD.left - PAD.right;
     const hgt = HEIGHT - PAD.top - PAD.bottom;
-    const x = (i: number) => PAD.left + (KEEP <= 1 ? 0 : (i / (KEEP - 1)) * w);
+    const span = Math.max(this.reports.length, 10) - 1; // fills up over the first ten reports, then scrolls
+    const x = (i: number) => PAD.left + 4 + (i / span) * (w - 8);
     const yMos = (mos: number) => PAD.top + hgt - ((Math.min(4.5, Math.max(1, mos)) - 1) / 3.5) * hgt;
     const rightMax = Math.max(30, ...this.reports.map((r) => Math.max(r.jitterMs ?? 0, r.lossPercent ?? 0)));
     const yRight = (value: number) => PAD.top + hgt - (Math.min(rightMax, Math.max(0, value)) / rightMax) * hgt;
@@ -62,6 +64,9 @@ export class QualityChart {
     this.empty.style.display = this.reports.length === 0 ? '' : 'none';
     this.mosLine.setAttribute('points', this.reports.flatMap((r, i) => (r.mos === null ? [] : [`${x(i)},${yMos(r.mos)}`])).join(' '));
     this.jitterLine.setAttribute('points', this.reports.flatMap((r, i) => (r.jitterMs === null ? [] : [`${x(i)},${yRight(r.jitterMs)}`])).join(' '));
+    this.mosDots.replaceChildren(
+      ...this.reports.flatMap((r, i) => (r.mos === null ? [] : [svg('circle', { cx: x(i), cy: yMos(r.mos), r: 2 })])),
+    );
     this.lossBars.replaceChildren(
       ...this.reports.flatMap((r, i) => {
         if (!r.lossPercent) return [];

@@ -213,7 +213,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       await seen(active(C, '1002', '[data-phase="confirmed"]'));
       await seen(ended(A, '1002', 'transferred'));
       await gone(active(B, '1001'));
-      await waitReports(active(C, '1002'), 1);
+      await waitReports(active(C, '1002'), 2);
       await screenshot('after-blind-transfer');
     });
 
@@ -250,7 +250,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       await seen(active(B, '1003', '[data-phase="confirmed"]'));
       await seen(active(C, '1002', '[data-phase="confirmed"]'));
       await seen(ended(C, '1001', 'replaced'));
-      await waitReports(active(B, '1003'), 1);
+      await waitReports(active(B, '1003'), 2);
       await screenshot('after-attended-transfer');
     });
 
