@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
 import type { DoneActorEvent } from 'xstate';
 import { callMachine } from './call.machine';
+import { systemClock } from './call.types';
 import type { CallOutput } from './call.types';
 import type {
   AgentCommand,
@@ -128,6 +129,7 @@ export const phoneMachine = setup({
             remote: created.remote,
             recordPermissions: current.recordPermissions,
             consultationFor,
+            clock: current.clock,
           },
         });
         const entry: CallEntry = { ref, direction: created.direction, consultationFor, awaitingAnswer: incoming && replaced === null };
@@ -239,6 +241,7 @@ export const phoneMachine = setup({
   context: ({ input }) => ({
     ...DEFAULT_PHONE_SETTINGS,
     ...Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)),
+    clock: input.clock ?? systemClock,
     recordPermissions: input.recordPermissions ?? 0,
     registrationAttempts: 0,
     lastRegistrationFailure: null,
@@ -303,7 +306,15 @@ export const phoneMachine = setup({
         },
       },
       on: {
-        'PHONE.STOP': { target: '.disconnected', actions: { type: 'tellAgent', params: { type: 'AGENT.STOP' } } },
+        'PHONE.STOP': [
+          {
+            guard: stateIn('#phone.transport.disconnected'),
+          },
+          {
+            target: '.disconnected',
+            actions: [{ type: 'tellAgent', params: { type: 'AGENT.STOP' } }, emit({ type: 'transport.disconnected' as const, reason: 'stopped' })],
+          },
+        ],
       },
     },
     registration: {
@@ -345,6 +356,7 @@ export const phoneMachine = setup({
                 lastRegistrationFailure: ({ event }) => ({ cause: event.cause, code: event.code }),
               }),
             },
+            'PHONE.STOP': { target: 'unregistered', actions: emit({ type: 'registration.unregistered' as const }) },
             'PHONE.UNREGISTER': {
               target: 'unregistered',
               actions: [{ type: 'tellAgent', params: { type: 'AGENT.UNREGISTER' } }, emit({ type: 'registration.unregistered' as const })],

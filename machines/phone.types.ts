@@ -1,7 +1,7 @@
 import type { ActorRefFrom, DoneActorEvent } from 'xstate';
 import type { CallDirection, CallOptions, Credentials, RemoteIdentity } from '../adapters/port';
 import type { CallMachine } from './call.machine';
-import type { CallEnd, CallOutput, RecordPermission } from './call.types';
+import type { CallEnd, CallOutput, Clock, RecordPermission } from './call.types';
 
 /** A call actor as the phone keeps it. */
 export type CallActorRef = ActorRefFrom<CallMachine>;
@@ -39,10 +39,14 @@ export interface PhoneSettings {
 /** What a phone machine is created with. */
 export interface PhoneInput extends Partial<PhoneSettings> {
   readonly recordPermissions?: RecordPermission;
+  /** Clock of the calls' timestamps; the wall clock by default. */
+  readonly clock?: Clock;
 }
 
 /** The phone machine's context. */
 export interface PhoneContext extends PhoneSettings {
+  /** The clock handed to every call (a dependency, not state). */
+  readonly clock: Clock;
   readonly recordPermissions: RecordPermission;
   readonly registrationAttempts: number;
   readonly lastRegistrationFailure: { readonly cause: string; readonly code: number | null } | null;
