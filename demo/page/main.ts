@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         return h(
           'div',
           { class: 'banner', 'data-call-id': session.callId, 'data-remote': remote.number },
-          h('span', { class: 'ring' }, '🔔'),
+          h('span', { class: 'ring', 'aria-hidden': 'true' }),
           h('span', {}, 'Incoming call from '),
           h('strong', { class: 'name' }, name ?? remote.number),
           name ? h('span', { class: 'number' }, remote.number) : null,

@@ -58,7 +58,7 @@ async function serve(root: string, options: CliOptions): Promise<number> {
   for (const user of USERS) console.log(`  ${server.url}?user=${user}&name=${encodeURIComponent(NAMES[user])}`);
   console.log(
     kamailio
-      ? `  SIP over WebSocket: ${kamailio.wsUrl} (Kamailio pid ${kamailio.pid}, log ${kamailio.logFile}); extensions 1001-1009, password "pw" + extension`
+      ? `  SIP over WebSocket: ${kamailio.wsUrl} (Kamailio pid ${kamailio.pid}, log ${kamailio.logFile}); any extension (1001, 1002, 1003 …) with password "pw" + extension`
       : `  SIP over WebSocket: ${options.server} (domain ${options.domain ?? 'the server host'}); enter your own extension and password on the page`,
   );
   console.log('  Open two or three of these in separate browser windows, press Register, and call. Ctrl-C stops everything.');
