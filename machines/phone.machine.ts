@@ -148,7 +148,9 @@ export const phoneMachine = setup({
       if (!incoming || replaced !== null) {
         enqueue.emit({ type: 'call.started', callId: created.callId });
         if (context.autoHold) {
-          for (const id in context.calls) if (id !== replaced) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+          for (const id in context.calls) {
+            if (id !== replaced && id !== created.referredFrom) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+          }
         }
       }
       if (becomesCurrent) enqueue.emit({ type: 'current.changed', currentSessionID: created.callId });
@@ -197,7 +199,10 @@ export const phoneMachine = setup({
     handleRefer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UA.REFER.RECEIVED') return;
       const accepted = event.callId in context.calls && countedCalls(context) - 1 < callCap(context);
-      enqueue.sendTo('ua', accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId } : { type: 'AGENT.REJECT_REFER', referId: event.referId });
+      enqueue.sendTo(
+        'ua',
+        accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId, callId: event.callId } : { type: 'AGENT.REJECT_REFER', referId: event.referId },
+      );
       enqueue.emit({ type: 'refer.received', callId: event.callId, target: event.target, accepted });
     }),
     forwardPermissions: enqueueActions(({ context, enqueue }) => {

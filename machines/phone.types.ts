@@ -71,6 +71,8 @@ export type AgentEvent =
       readonly remote: RemoteIdentity;
       readonly replacesCallId: string | null;
       readonly consultationFor: string | null;
+      /** For a call placed because the far end of that call asked (REFER): its id. */
+      readonly referredFrom: string | null;
     }
   | { readonly type: 'UA.CALL.REFUSED'; readonly target: string; readonly reason: string }
   | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
@@ -102,7 +104,7 @@ export type AgentCommand =
   | { readonly type: 'AGENT.CREDENTIALS'; readonly credentials: Credentials }
   | { readonly type: 'AGENT.CALL'; readonly target: string; readonly options: CallOptions; readonly consultationFor: string | null }
   | { readonly type: 'AGENT.REJECT_CALL'; readonly callId: string; readonly code: number }
-  | { readonly type: 'AGENT.ACCEPT_REFER'; readonly referId: string }
+  | { readonly type: 'AGENT.ACCEPT_REFER'; readonly referId: string; readonly callId: string }
   | { readonly type: 'AGENT.REJECT_REFER'; readonly referId: string };
 
 /** Events the phone actor emits for listeners outside the actor system. */

@@ -137,6 +137,7 @@ export class Phone {
       answer: (callId, callOptions) => this.actor.send({ type: 'PHONE.ANSWER', callId, options: callOptions }),
       placeConsultation: (parentId, target) => this.call(target, {}, parentId),
       completeTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.COMPLETE', callId }),
+      cancelTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.CANCEL', callId }),
       incomingList: () => this.incomingList,
       session: (callId) => this.getSession(callId) ?? undefined,
     };

@@ -95,6 +95,7 @@ export interface SessionHost {
   answer(callId: string, options: CallOptions): void;
   placeConsultation(parentId: string, target: string): Promise<Result>;
   completeTransfer(callId: string): void;
+  cancelTransfer(callId: string): void;
   incomingList(): Session[];
   session(callId: string): Session | undefined;
 }
@@ -318,6 +319,23 @@ export class Session {
     void this.host.placeConsultation(this.callId, number).then((result) => {
       if (!result.ok && result.reason) this.refuse('attendedTransfer', result.reason, result.message);
     });
+    return true;
+  }
+
+  /**
+   * Give up an attended transfer in its consultation phase, from either leg: the consultation call
+   * is hung up and the original call stays as it is (held, usually).
+   */
+  cancelAttendedTransfer(): boolean {
+    const unavailable = this.unavailable('cancelAttendedTransfer');
+    if (unavailable) return this.record(unavailable);
+    const state = this.state;
+    const parentId = state.consultationFor ?? (state.consultation ? this.callId : null);
+    const parent = parentId === null ? undefined : this.host.session(parentId);
+    if (!parent || !parent.can({ type: 'CALL.TRANSFER.CANCEL' })) {
+      return this.refuse('cancelAttendedTransfer', 'not-allowed-in-state', 'no attended transfer is in its consultation phase');
+    }
+    this.host.cancelTransfer(parent.callId);
     return true;
   }
 
