@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     const step = async (act: () => void) => {
       act();
       await network.settle();
+      probe.settled();
       if (recording) baseline.push(bare.sample());
     };
     await step(() => undefined); // INVITE → 180

@@ -75,6 +75,11 @@ export class EventPathProbe {
     this.subscriptions.push(session.state$.subscribe(stamp), session.events$.subscribe(stamp));
   }
 
+  /** Forget a port event that caused no emission (called after each step has settled). */
+  settled(): void {
+    this.pending = null;
+  }
+
   close(): void {
     for (const s of this.subscriptions) s.unsubscribe();
   }
