@@ -20,14 +20,15 @@ const bin = (name) => join(root, 'node_modules/.bin', name);
 const quiet = (cmd, a) => spawnSync(cmd, a, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 
 /** Benchmarks in the order they run; each file is bench/<id>.ts. */
-const BENCHMARKS = [
+const capture = args.includes('--capture-stats');
+const BENCHMARKS = capture ? ['capture-stats'] : [
   'bundle-size',
   'core-event-path',
   'quality-report-cost',
   'sip-message-to-observable',
   'scale-live-calls',
   'call-setup-kamailio',
-].filter((id) => only.length === 0 || only.includes(id));
+].filter((id) => capture || only.length === 0 || only.includes(id));
 
 const started = Date.now();
 
@@ -112,6 +113,15 @@ function runOne(id) {
 }
 
 const results = [];
+if (capture) {
+  try {
+    const r = await runOne('capture-stats');
+    for (const note of r.notes) console.log(note);
+    process.exit(r.failed ? 1 : 0);
+  } finally {
+    cleanup();
+  }
+}
 try {
   for (const id of BENCHMARKS) {
     console.log(`bench: ${id}${quick ? ' (quick)' : ''}`);
