@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,17 @@ await esbuild.build({
   packages: 'external', // xstate, rxjs, jssip, wrtc… load from node_modules, as for a user of the package
   sourcemap: 'inline',
   logLevel: 'warning',
+  // Bundled sources keep their own __dirname (the integration harness finds kamailio.cfg next to it).
+  plugins: [{
+    name: 'keep-dirname',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, async (file) => {
+        if (file.path.includes('node_modules')) return undefined;
+        const text = await readFile(file.path, 'utf8');
+        return { contents: text.replace(/\b__dirname\b/g, JSON.stringify(dirname(file.path))), loader: 'ts' };
+      });
+    },
+  }],
 });
 
 // 2. A loopback-only namespace when we can make one.
