@@ -269,7 +269,7 @@ async function main(): Promise<void> {
     rows,
     notes: results.map(
       (r) =>
-        `${r.size} calls: set up in ${(r.setupMs / 1000).toFixed(1)} s; heap/call ${(r.perCallBytes / 1024).toFixed(1)} KB; after the end ${((r.afterHeap / r.baselineHeap - 1) * 100).toFixed(1)} % vs before; ${r.liveCallActors} call actors alive, ${r.reachableCallActors} reachable`,
+        `${r.size} calls: set up in ${(r.setupMs / 1000).toFixed(1)} s; heap/call ${(r.perCallBytes / 1024).toFixed(1)} KB; heap before ${(r.baselineHeap / 2 ** 20).toFixed(1)} MB, after the end ${(r.afterHeap / 2 ** 20).toFixed(1)} MB (${((r.afterHeap / r.baselineHeap - 1) * 100).toFixed(1)} %); ${r.liveCallActors} call actors alive, ${r.reachableCallActors} reachable`,
     ),
   });
   setTimeout(() => process.exit(0), 50);
