@@ -1,4 +1,5 @@
-import { BehaviorSubject, EMPTY, Observable, Subject, defer, filter, map, share, switchMap, take, takeUntil } from 'rxjs';
+import equal from 'fast-deep-equal';
+import { BehaviorSubject, EMPTY, Observable, Subject, defer, distinctUntilChanged, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DialogInfo, DtmfOptions, SessionState, SignalingState } from '../adapters/port';
 import { toCallState } from '../machines/call.connect';
@@ -152,8 +153,11 @@ export class Session {
   ) {
     this.callId = ref.getSnapshot().context.callId;
     this.events$ = this.hub.events$;
-    this.state$ = observeActor(ref, toCallState);
-    this.status$ = this.state$.pipe(map(() => this.status));
+    this.state$ = observeActor(ref, toCallState).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+    this.status$ = this.state$.pipe(
+      map((state) => this.statusFrom(state)),
+      distinctUntilChanged(equal),
+    );
     const ended$ = this.state$.pipe(filter((state) => state.phase === 'ended'), take(1));
     this.timer$ = defer(() =>
       callTimer$(this.state$.pipe(map(timerPhasesOf)), { scheduler: host.scheduler }).pipe(takeUntil(this.timerStopped)),
@@ -195,7 +199,10 @@ export class Session {
 
   /** The seed's call status, derived from the call's state. */
   get status(): CallStatus {
-    const state = this.state;
+    return this.statusFrom(this.state);
+  }
+
+  private statusFrom(state: CallState): CallStatus {
     const parent = state.consultationFor ? this.host.session(state.consultationFor)?.state ?? null : null;
     const isVideo = (this.port?.localStream?.getVideoTracks().length ?? 0) > 0;
     return callStatusFrom(state, isVideo, parent);
@@ -602,16 +609,16 @@ export class Session {
   }
 
   private watch(): void {
-    let previous = this.status;
+    let previous: CallStatus | null = null;
     this.subscriptions.push(
-      this.state$.subscribe(() => {
-        const next = this.status;
-        const before = staticStatusOf({ name: previous.name, avatar: previous.avatar, company: previous.company });
-        const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
+      this.status$.subscribe((next) => {
         const old = previous;
         previous = next;
-        if (JSON.stringify(old) !== JSON.stringify(next)) this.hub.emit('statusChange', next, old);
-        if (JSON.stringify(before) !== JSON.stringify(after)) this.hub.emit('staticStatusChange', after, before);
+        if (old === null) return;
+        this.hub.emit('statusChange', next, old);
+        const before = staticStatusOf({ name: old.name, avatar: old.avatar, company: old.company });
+        const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
+        if (!equal(before, after)) this.hub.emit('staticStatusChange', after, before);
       }),
       this.report$.subscribe((report) => {
         this.latestReport.next(report);
