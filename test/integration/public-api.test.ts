@@ -4,6 +4,7 @@
  * app sees: the session's state and the phone's and sessions' events.
  */
 import { createHash } from 'crypto';
+import { format } from 'util';
 import * as JsSIP from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { CallQualityReport, Session } from '../../src';
@@ -124,6 +125,60 @@ describeIntegration('public API (createPhone) on JsSIP against Kamailio', () => 
       expect(x.phone.isRegistered).toBe(true);
     } finally {
       x.phone.destroy();
+    }
+  });
+
+  test('credentials are never logged: JsSIP debug output, console, stderr and the adapter logger during register', async () => {
+    const captured: string[] = [];
+    // JsSIP's loggers are `debug` instances bound to console methods when JsSIP was loaded; every line
+    // they print goes through the module's formatArgs first, so that is where it is captured.
+    type DebugModule = { formatArgs(this: unknown, args: unknown[]): void; enable(ns: string): void; disable(): string };
+    const debugModule = JsSIP.debug as unknown as DebugModule;
+    const formatArgs = debugModule.formatArgs;
+    debugModule.formatArgs = function (this: unknown, args: unknown[]) {
+      formatArgs.call(this, args);
+      captured.push(format(...args));
+    };
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void captured.push(format(...args))),
+    );
+    // Jest's console prints through its _log: capture there too, which also keeps JsSIP's debug lines
+    // (bound to the console methods when JsSIP loaded) out of the test output.
+    const jestConsole = console as unknown as { _log?: (type: string, message: string) => void };
+    const consoleLog = jestConsole._log;
+    if (typeof consoleLog === 'function') jestConsole._log = (_type: string, message: string) => void captured.push(message);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      captured.push(String(chunk));
+      return true;
+    });
+    const logger = { debug: (...args: unknown[]) => captured.push(format(...args)), warn: (...args: unknown[]) => captured.push(format(...args)) };
+    const ha1 = createHash('md5').update(`2302:${k.domain}:pw2302`).digest('hex');
+    const withPassword = new TestApp('2301', k, { ua: { logger } });
+    const wrongThenHa1 = new TestApp('2302', k, { ua: { logger, credentials: { authorizationUser: '2302', password: 'Secret-2302!' } } });
+    debugModule.enable('JsSIP:*');
+    try {
+      await withPassword.start();
+      wrongThenHa1.phone.start();
+      await wrongThenHa1.log.waitFor('registrationFailed');
+      const from = wrongThenHa1.log.mark();
+      wrongThenHa1.phone.reRegister('2302', ha1);
+      await wrongThenHa1.log.waitFor('registered', { from });
+    } finally {
+      debugModule.disable();
+      debugModule.formatArgs = formatArgs;
+      if (typeof consoleLog === 'function') jestConsole._log = consoleLog;
+      for (const spy of spies) spy.mockRestore();
+      stderr.mockRestore();
+      withPassword.phone.destroy();
+      wrongThenHa1.phone.destroy();
+    }
+    const text = captured.join('\n');
+    // the capture did see the registration traffic, with its digest…
+    expect(text).toMatch(/REGISTER sip:/);
+    expect(text).toMatch(/Authorization: Digest/);
+    // …and never a secret
+    for (const secret of ['pw2301', 'Secret-2302!', ha1, createHash('md5').update(`2301:${k.domain}:pw2301`).digest('hex')]) {
+      expect(text).not.toContain(secret);
     }
   });
 
