@@ -205,6 +205,7 @@ export const callMachine = setup({
     },
     'CALL.TRANSFER.CONSULT': { actions: assign({ consultation: ({ event }) => event.consultationId }) },
     'CALL.TRANSFER.CONSULTATION_ENDED': { actions: assign({ consultation: null }) },
+    'CALL.TRANSFER.LINKED': { actions: assign({ consultationFor: ({ event }) => event.parentId }) },
   },
   states: {
     created: {

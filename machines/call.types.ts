@@ -114,6 +114,8 @@ export type CallCommandEvent =
   | { readonly type: 'CALL.DTMF'; readonly tones: string; readonly options: DtmfOptions }
   | { readonly type: 'CALL.TRANSFER.BLIND'; readonly target: string }
   | { readonly type: 'CALL.TRANSFER.CONSULT'; readonly consultationId: string }
+  /** This call was made the consultation leg of `parentId` (an existing call, e.g. one we received). */
+  | { readonly type: 'CALL.TRANSFER.LINKED'; readonly parentId: string }
   | { readonly type: 'CALL.TRANSFER.COMPLETE' }
   | { readonly type: 'CALL.TRANSFER.CANCEL' }
   | { readonly type: 'CALL.TRANSFER.CONSULTATION_ENDED' }

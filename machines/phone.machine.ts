@@ -216,6 +216,15 @@ export const phoneMachine = setup({
       const parent = transferParentOf(context, event.callId);
       if (parent !== null) enqueue.sendTo(context.calls[parent].ref, { type: 'CALL.TRANSFER.COMPLETE' });
     }),
+    linkConsultation: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'PHONE.TRANSFER.LINK') return;
+      const entry = context.calls[event.consultationId];
+      enqueue.assign({
+        calls: ({ context: current }) => ({ ...current.calls, [event.consultationId]: { ...entry, consultationFor: event.callId } }),
+      });
+      enqueue.sendTo(entry.ref, { type: 'CALL.TRANSFER.LINKED', parentId: event.callId });
+      enqueue.sendTo(context.calls[event.callId].ref, { type: 'CALL.TRANSFER.CONSULT', consultationId: event.consultationId });
+    }),
     cancelTransfer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PHONE.TRANSFER.CANCEL') return;
       const parent = transferParentOf(context, event.callId);
@@ -231,6 +240,15 @@ export const phoneMachine = setup({
       const parent = event.consultationFor ?? null;
       if (parent !== null) return parent in context.calls && consultationOf(context, parent) === null;
       return !isMaxCall(context);
+    },
+    mayLinkConsultation: ({ context, event }) => {
+      if (event.type !== 'PHONE.TRANSFER.LINK') return false;
+      const parent = context.calls[event.callId];
+      const leg = context.calls[event.consultationId];
+      if (!parent || !leg || event.callId === event.consultationId) return false;
+      if (parent.consultationFor !== null || leg.consultationFor !== null || leg.awaitingAnswer) return false;
+      if (consultationOf(context, event.callId) !== null || consultationOf(context, event.consultationId) !== null) return false;
+      return true;
     },
     knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && event.callId in context.calls,
     awaitsAnswer: ({ context, event }) => event.type === 'PHONE.ANSWER' && context.calls[event.callId]?.awaitingAnswer === true,
@@ -282,6 +300,7 @@ export const phoneMachine = setup({
     },
     'PHONE.TRANSFER.COMPLETE': { guard: 'knownCall', actions: 'completeTransfer' },
     'PHONE.TRANSFER.CANCEL': { guard: 'knownCall', actions: 'cancelTransfer' },
+    'PHONE.TRANSFER.LINK': { guard: 'mayLinkConsultation', actions: 'linkConsultation' },
     'xstate.done.actor.*': { actions: 'removeCall' },
   },
   states: {

@@ -90,7 +90,9 @@ export type PhoneCommandEvent =
   | { readonly type: 'PHONE.RECORD_PERMISSIONS'; readonly recordPermissions: RecordPermission }
   | { readonly type: 'PHONE.CONFIGURE'; readonly settings: Partial<PhoneSettings> }
   | { readonly type: 'PHONE.TRANSFER.COMPLETE'; readonly callId: string }
-  | { readonly type: 'PHONE.TRANSFER.CANCEL'; readonly callId: string };
+  | { readonly type: 'PHONE.TRANSFER.CANCEL'; readonly callId: string }
+  /** Make an existing established call (`consultationId`, e.g. one we received) the consultation leg of `callId`. */
+  | { readonly type: 'PHONE.TRANSFER.LINK'; readonly callId: string; readonly consultationId: string };
 
 /** Everything the phone machine accepts. */
 export type PhoneEvent = PhoneCommandEvent | AgentEvent | DoneActorEvent<CallOutput>;

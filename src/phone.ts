@@ -137,6 +137,7 @@ export class Phone {
       answer: (callId, callOptions) => this.actor.send({ type: 'PHONE.ANSWER', callId, options: callOptions }),
       placeConsultation: (parentId, target) => this.call(target, {}, parentId),
       completeTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.COMPLETE', callId }),
+      linkConsultation: (parentId, number) => this.linkConsultation(parentId, number),
       cancelTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.CANCEL', callId }),
       incomingList: () => this.incomingList,
       session: (callId) => this.getSession(callId) ?? undefined,
@@ -397,6 +398,17 @@ export class Phone {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private linkConsultation(parentId: string, number: string): string | null {
+    const candidate = this.getSessions().find((session) => {
+      if (session.callId === parentId) return false;
+      const state = session.state;
+      return state.phase === 'confirmed' && state.remote.number === number && state.consultationFor === null && state.consultation === null;
+    });
+    if (!candidate) return null;
+    this.actor.send({ type: 'PHONE.TRANSFER.LINK', callId: parentId, consultationId: candidate.callId });
+    return this.actor.getSnapshot().context.calls[candidate.callId]?.consultationFor === parentId ? candidate.callId : null;
+  }
 
   private sessionFor(ref: CallActorRef): Session {
     let session = this.sessionsByRef.get(ref);

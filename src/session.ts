@@ -96,6 +96,8 @@ export interface SessionHost {
   answer(callId: string, options: CallOptions): void;
   placeConsultation(parentId: string, target: string): Promise<Result>;
   completeTransfer(callId: string): void;
+  /** Make an established call to/from `number` the consultation leg of `parentId`; its id, or null when there is none. */
+  linkConsultation(parentId: string, number: string): string | null;
   cancelTransfer(callId: string): void;
   incomingList(): Session[];
   session(callId: string): Session | undefined;
@@ -305,7 +307,8 @@ export class Session {
 
   /**
    * Attended transfer in two steps. Without a consultation call, this places one to `number`
-   * (and holds this call). Called again on either leg, it completes the transfer: the far end of
+   * (and holds this call) — or, when the phone already has an established call with `number`
+   * (one it placed or received), makes that call the consultation leg. Called again on either leg, it completes the transfer: the far end of
    * the original call is connected to the consultation's far end (REFER with Replaces).
    */
   attendedTransfer(number: string): boolean {
@@ -323,6 +326,9 @@ export class Session {
     }
     if (!isValidTarget(number)) return this.refuse('attendedTransfer', 'invalid-input', 'the transfer target is empty or malformed');
     if (state.phase !== 'confirmed') return this.refuse('attendedTransfer', 'not-allowed-in-state', 'only an established call can be transferred');
+    // An established call with `number` already exists (for instance it called us while this call was
+    // held): that call becomes the consultation leg instead of placing a new one.
+    if (this.host.linkConsultation(this.callId, number) !== null) return true;
     void this.host.placeConsultation(this.callId, number).then((result) => {
       if (!result.ok && result.reason) this.refuse('attendedTransfer', result.reason, result.message);
     });

@@ -496,6 +496,9 @@ export class JsSipCall implements CallPort {
         this.logger.debug('jssip adapter: terminate() on an ended session ignored');
         return;
       }
+      if (!this.ownTerminate && this.pendingHold && !this.holdFailure && this.lastReofferError && this.keepAfterFailedReoffer(session)) {
+        return;
+      }
       if (!this.ownTerminate && this.pendingHold && !this.holdFailure) {
         const error = this.lastReofferError;
         this.holdFailure = {
@@ -523,6 +526,40 @@ export class JsSipCall implements CallPort {
       }
       return sendRequest.call(session, method, { ...options, eventHandlers: wrapped });
     };
+  }
+
+  /**
+   * The far end answered our hold/unhold re-INVITE (or UPDATE) with an error. RFC 3261 §14.1: a failed
+   * re-INVITE leaves the session as it was. JsSIP would hang up instead (jssip-observed.md, trap 1);
+   * this undoes what `hold()`/`unhold()` already did — the local hold flag, the pending local offer
+   * (rolled back) and the tracks' enabled state — reports the failure and keeps the call. Returns false
+   * (and JsSIP hangs up as before) only when the session's internals are not as expected.
+   */
+  private keepAfterFailedReoffer(session: RTCSession): boolean {
+    const kind = this.pendingHold;
+    const error = this.lastReofferError;
+    const internals = session as unknown as {
+      _localHold?: boolean;
+      _connectionPromiseQueue?: Promise<unknown>;
+      _onhold?: (originator: string) => void;
+      _onunhold?: (originator: string) => void;
+    };
+    if (!kind || !error || typeof internals._localHold !== 'boolean' || !internals._connectionPromiseQueue) return false;
+    if (typeof internals._onhold !== 'function' || typeof internals._onunhold !== 'function') return false;
+    const pc = (session.connection as RTCPeerConnection | undefined) ?? this.pc;
+    internals._localHold = kind === 'unhold';
+    internals._connectionPromiseQueue = internals._connectionPromiseQueue
+      .then(async () => {
+        if (pc && pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' } as RTCSessionDescriptionInit);
+      })
+      .catch((rollbackError: unknown) => this.logger.warn('jssip adapter: rollback after a failed re-INVITE failed', errorText(rollbackError)));
+    // Restores the tracks' enabled state and tells JsSIP's own listeners the hold did not happen.
+    guard(this.logger, 'restore hold state', () => (kind === 'hold' ? internals._onunhold!('local') : internals._onhold!('local')));
+    this.pendingHold = null;
+    this.lastReofferError = null;
+    const failed = kind === 'hold' ? ('SIP.HOLD.FAILED' as const) : ('SIP.UNHOLD.FAILED' as const);
+    this.emit({ type: failed, code: error.code, reason: `${error.code} ${error.reason}`.trim() });
+    return true;
   }
 
   private finish(type: 'SIP.ENDED' | 'SIP.FAILED', payload: EndPayload): void {

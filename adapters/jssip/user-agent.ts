@@ -120,7 +120,15 @@ class JsSipUserAgent implements UserAgentPort {
   register(): void {
     this.wantRegistered = true;
     const ua = this.ua;
-    if (ua && ua.isConnected()) guard(this.logger, 'ua.register', () => ua.register());
+    if (!ua || !ua.isConnected()) return;
+    guard(this.logger, 'ua.register', () => {
+      // JsSIP emits 'registered' only on a change from unregistered: a REGISTER sent while registered
+      // (new credentials through reRegister, for instance) would never report its success. Clearing
+      // its flag makes the 200 report 'registered' (and a failure 'unregistered' + 'registrationFailed').
+      const registrator = (ua as unknown as { _registrator?: { _registered?: boolean } })._registrator;
+      if (ua.isRegistered() && registrator && typeof registrator._registered === 'boolean') registrator._registered = false;
+      ua.register();
+    });
   }
 
   unregister(): void {

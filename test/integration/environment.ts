@@ -11,6 +11,9 @@ export const NETNS = process.env.CALLSTATE_NETNS ?? null;
 /** The Kamailio binary (Debian's package). */
 export const KAMAILIO = ['/usr/sbin/kamailio', '/usr/local/sbin/kamailio', '/usr/bin/kamailio'].find((p) => existsSync(p)) ?? null;
 
+/** sipp (Debian's `sip-tester`), the scripted SIP peer of the trap scenarios. */
+export const SIPP = ['/usr/bin/sipp', '/usr/local/bin/sipp'].find((p) => existsSync(p)) ?? null;
+
 /** Why the integration tests cannot run, or null. */
 export const SKIP_REASON: string | null = NETNS
   ? null

@@ -188,20 +188,29 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     await hangupBoth(inc, out);
   });
 
-  test('hold re-INVITE refused by B (488): SIP.HOLD.FAILED with the code, then the end cause is hold-failed', async () => {
+  test('hold re-INVITE refused by B (488): SIP.HOLD.FAILED with the code; the call stays up, unheld, and can hold later', async () => {
     const { out, inc } = await establish(a, b);
-    (inc.call.native as NodeJS.EventEmitter).on('reinvite', (e: { reject(o: { status_code: number }): void }) =>
-      e.reject({ status_code: 488 }),
-    );
+    const refuse = (e: { reject(o: { status_code: number }): void }) => e.reject({ status_code: 488 });
+    (inc.call.native as NodeJS.EventEmitter).on('reinvite', refuse);
     out.call.hold();
     expect(await out.events.waitFor('SIP.HOLD.FAILED')).toMatchObject({ code: 488 });
-    expect(await out.events.waitFor('SIP.ENDED')).toMatchObject({ cause: 'hold-failed', code: 488, originator: 'local' });
     expect(out.events.all('SIP.HOLD.SUCCEEDED')).toHaveLength(0);
-    // JsSIP hangs up with Reason: SIP ;cause=500 ;text="Hold Failed"
-    expect(await inc.events.waitFor('SIP.ENDED')).toMatchObject({ cause: 'bye', originator: 'remote', code: 500, reason: 'Hold Failed' });
-    // the phone keeps working afterwards
-    const again = await establish(a, b);
-    await hangupBoth(again.out, again.inc);
+    const session = out.call.native as { isOnHold(): { local: boolean }; connection: RTCPeerConnection };
+    expect(session.isOnHold().local).toBe(false);
+    await inc.events.waitFor('SIP.REINVITE');
+    // RFC 3261 §14.1: the session is as it was. The pending offer was rolled back; a later hold works.
+    (inc.call.native as NodeJS.EventEmitter).off('reinvite', refuse);
+    const mark = inc.events.mark();
+    out.call.hold();
+    await out.events.waitFor('SIP.HOLD.SUCCEEDED');
+    expect(await inc.events.waitFor('SIP.REMOTE_HOLD', { from: mark })).toMatchObject({ held: true });
+    expect(session.connection.signalingState).toBe('stable');
+    out.call.unhold();
+    await out.events.waitFor('SIP.UNHOLD.SUCCEEDED');
+    expect(out.events.all('SIP.ENDED')).toHaveLength(0);
+    expect(inc.events.all('SIP.ENDED')).toHaveLength(0);
+    await hangupBoth(out, inc);
+    expect(out.events.all('SIP.ENDED')[0]).toMatchObject({ cause: 'bye', originator: 'local' });
   });
 
   test('DTMF over SIP INFO reaches B; RFC 2833 needs an RTCDTMFSender', async () => {

@@ -137,6 +137,7 @@ export const UNCOVERED_BY_DESIGN: Readonly<Record<string, string>> = {
   'call SIP.MESSAGE.RECEIVED': 'self-loop (emits only)',
   'call CALL.PERMISSIONS': 'context only; the permission is fixed at 2 on "self"',
   'call CALL.IDENTITY.SET': 'context only',
+  'call CALL.TRANSFER.LINKED': 'context only (sent by the phone when it links an existing call as a consultation leg; phone unit tests cover it)',
   'call.ringing SIP.PROGRESS': 'self-loop (a further 1xx while ringing)',
   'call.answering SIP.ACCEPTED': 'self-loop (the incoming 200 is reported inside answer())',
   'call.dialing SIP.CONFIRMED': 'the memory stack always reports SIP.ACCEPTED first, in the same delivery',

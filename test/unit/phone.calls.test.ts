@@ -533,6 +533,29 @@ describe('phone machine: consultation legs and attended transfer', () => {
     expect(Object.keys(h.context.calls)).toEqual(['b']);
   });
 
+  it('PHONE.TRANSFER.LINK makes an established call (one we received) the consultation leg; COMPLETE then refers', () => {
+    const h = startPhone();
+    h.connect();
+    h.created('a', 'outgoing');
+    h.confirm('a');
+    h.created('c', 'incoming');
+    // still ringing: cannot be linked
+    expect(h.can({ type: 'PHONE.TRANSFER.LINK', callId: 'a', consultationId: 'c' })).toBe(false);
+    h.send({ type: 'PHONE.ANSWER', callId: 'c', options: {} });
+    h.confirm('c');
+    expect(h.can({ type: 'PHONE.TRANSFER.LINK', callId: 'a', consultationId: 'a' })).toBe(false);
+    h.send({ type: 'PHONE.TRANSFER.LINK', callId: 'a', consultationId: 'c' });
+    expect(h.context.calls['c'].consultationFor).toBe('a');
+    expect(h.call('a')?.context.consultation).toBe('c');
+    expect(h.call('c')?.context.consultationFor).toBe('a');
+    expect(transferOf(h, 'a')).toEqual({ attended: 'consulting' });
+    // linked once: a second link of either call is refused
+    expect(h.can({ type: 'PHONE.TRANSFER.LINK', callId: 'c', consultationId: 'a' })).toBe(false);
+    h.sip.clear('a');
+    h.send({ type: 'PHONE.TRANSFER.COMPLETE', callId: 'a' });
+    expect(h.sip.commands('a')).toEqual([{ type: 'PORT.REFER.ATTENDED', consultationId: 'c' }]);
+  });
+
   it('PHONE.TRANSFER.CANCEL returns the parent to idle and hangs up the consultation leg', () => {
     const h = withConsultation();
     h.send({ type: 'PHONE.TRANSFER.CANCEL', callId: 'c' });
