@@ -86,6 +86,13 @@ function sessionStateOf(phase: CallPhase, dialog: DialogInfo | null): SessionSta
   }
 }
 
+/** A frozen deep copy of plain data, so a UI can never reach back into the machine's context. */
+export function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  const copy = (Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)]))) as T;
+  return Object.freeze(copy);
+}
+
 /** Maps a call actor's snapshot to the {@link CallState} a UI reads. */
 export function toCallState(snapshot: CallSnapshot): CallState {
   const { context } = snapshot;
@@ -100,18 +107,18 @@ export function toCallState(snapshot: CallSnapshot): CallState {
     muted: confirmed && snapshot.hasTag('muted'),
     recording: confirmed ? regionOf<RecordingState>(snapshot, 'record') : null,
     transfer: confirmed ? regionOf<TransferState>(snapshot, 'transfer') : null,
-    transferInfo: context.transfer,
-    remote: context.remote,
-    identity: context.identity,
+    transferInfo: frozenCopy(context.transfer),
+    remote: frozenCopy(context.remote),
+    identity: frozenCopy(context.identity),
     manualIdentity: context.manualIdentity,
     earlyMedia: context.earlyMedia,
     recordPermissions: context.recordPermissions,
     consultationFor: context.consultationFor,
     consultation: context.consultation,
-    dialog: context.dialog,
+    dialog: frozenCopy(context.dialog),
     sessionState: sessionStateOf(phase, context.dialog),
-    end: context.end,
-    times: context.times,
+    end: frozenCopy(context.end),
+    times: frozenCopy(context.times),
     tags: Object.freeze([...snapshot.tags].sort()),
   });
 }

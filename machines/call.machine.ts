@@ -10,6 +10,7 @@ import type {
   CallPortCommand,
   TransferInfo,
 } from './call.types';
+import { systemClock } from './call.types';
 import { isRejectCode, isValidDtmf, isValidTarget } from './validation';
 
 type EndEvent = Extract<SipEvent, { type: 'SIP.FAILED' | 'SIP.ENDED' }>;
@@ -22,11 +23,31 @@ export const ENDING_TIMEOUT_MS = 32_000;
 function endFrom(context: CallContext, event: EndEvent): CallEnd {
   const cause: EndCause =
     context.pendingEnd && (event.originator === 'local' || event.cause === 'bye') ? context.pendingEnd : event.cause;
-  return { cause, code: event.code, originator: event.originator, at: Date.now(), reason: event.reason };
+  return { cause, code: event.code, originator: event.originator, at: context.clock.now(), reason: event.reason };
 }
 
 function transferWith(context: CallContext, patch: Partial<TransferInfo>): TransferInfo | null {
   return context.transfer ? { ...context.transfer, ...patch } : null;
+}
+
+/**
+ * How a transfer's REFER ends, the same for blind and attended transfers: a refused REFER or a
+ * final NOTIFY >= 300 goes back to `failureTarget`; a final NOTIFY 2xx hangs up, the call having
+ * been handed over; a provisional NOTIFY is recorded.
+ */
+function referOutcome<T extends string>(failureTarget: T) {
+  return {
+    'SIP.REFER.FAILED': { target: failureTarget, actions: ['recordReferFailure', 'announceTransferFailed'] },
+    'SIP.REFER.NOTIFY': [
+      {
+        guard: 'notifyIsSuccess',
+        target: '#call.ending',
+        actions: ['recordNotify', 'announceTransferSucceeded', { type: 'setPendingEnd', params: 'transferred' }, { type: 'tellPort', params: { type: 'PORT.HANGUP' } }],
+      },
+      { guard: 'notifyIsFailure', target: failureTarget, actions: ['recordNotify', 'announceTransferFailed'] },
+      { actions: 'recordNotify' },
+    ],
+  } as const;
 }
 
 /**
@@ -47,14 +68,14 @@ export const callMachine = setup({
   },
   actions: {
     tellPort: sendTo('sip', (_, command: CallPortCommand) => command),
-    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? Date.now() }) }),
-    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: Date.now() }) }),
-    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: Date.now() }) }),
+    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? context.clock.now() }) }),
+    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.clock.now() }) }),
+    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: context.clock.now() }) }),
     markResumed: assign({
       times: ({ context }) => ({
         ...context.times,
         heldSince: null,
-        heldTotalMs: context.times.heldTotalMs + (context.times.heldSince === null ? 0 : Date.now() - context.times.heldSince),
+        heldTotalMs: context.times.heldTotalMs + (context.times.heldSince === null ? 0 : context.clock.now() - context.times.heldSince),
       }),
     }),
     recordEnd: assign(({ context, event }) => {
@@ -64,7 +85,7 @@ export const callMachine = setup({
       return { end, times: { ...context.times, endedAt: end.at, heldSince: null, heldTotalMs } };
     }),
     recordEndingTimeout: assign(({ context }) => {
-      const at = Date.now();
+      const at = context.clock.now();
       const end: CallEnd = {
         cause: context.pendingEnd ?? 'request-timeout',
         code: null,
@@ -81,6 +102,19 @@ export const callMachine = setup({
       established: context.times.answeredAt !== null,
     })),
     setPendingEnd: assign({ pendingEnd: (_, cause: EndCause) => cause }),
+    recordReferFailure: assign({
+      transfer: ({ context, event }) =>
+        event.type === 'SIP.REFER.FAILED' ? transferWith(context, { failure: { code: event.code, reason: event.reason } }) : context.transfer,
+    }),
+    recordNotify: assign({
+      transfer: ({ context, event }) => {
+        if (event.type !== 'SIP.REFER.NOTIFY') return context.transfer;
+        const notify = { code: event.code, reason: event.reason };
+        return transferWith(context, event.code >= 300 ? { notify, failure: notify } : { notify });
+      },
+    }),
+    announceTransferFailed: emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
+    announceTransferSucceeded: emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
   },
   guards: {
     isIncoming: ({ context }) => context.direction === 'incoming',
@@ -91,6 +125,7 @@ export const callMachine = setup({
     validDtmf: ({ event }) => event.type === 'CALL.DTMF' && isValidDtmf(event.tones),
     validTransferTarget: ({ event }) => event.type === 'CALL.TRANSFER.BLIND' && isValidTarget(event.target),
     hasConsultation: ({ context }) => context.consultation !== null,
+    noConsultation: ({ context }) => context.consultation === null,
     notifyIsSuccess: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 200 && event.code < 300,
     notifyIsFailure: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 300,
     reportsRecording: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'recording',
@@ -105,6 +140,7 @@ export const callMachine = setup({
 }).createMachine({
   id: 'call',
   context: ({ input }) => ({
+    clock: input.clock ?? systemClock,
     callId: input.callId,
     direction: input.direction,
     remote: input.remote,
@@ -121,7 +157,7 @@ export const callMachine = setup({
     lastProgressCode: null,
     pendingEnd: null,
     end: null,
-    times: { createdAt: Date.now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
+    times: { createdAt: (input.clock ?? systemClock).now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
   }),
   invoke: { id: 'sip', src: 'sip', input: ({ context }) => ({ callId: context.callId }) },
   output: ({ context }) => ({
@@ -243,7 +279,7 @@ export const callMachine = setup({
         'SIP.CONFIRMED': {
           target: 'confirmed',
           actions: [
-            assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? Date.now() }) }),
+            assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? context.clock.now() }) }),
             emit({ type: 'call.confirmed' as const }),
           ],
         },
@@ -407,48 +443,14 @@ export const callMachine = setup({
                 referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
                 awaitingOutcome: {},
               },
-              on: {
-                'SIP.REFER.FAILED': {
-                  target: 'idle',
-                  actions: [
-                    assign({ transfer: ({ context, event }) => transferWith(context, { failure: { code: event.code, reason: event.reason } }) }),
-                    emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                  ],
-                },
-                'SIP.REFER.NOTIFY': [
-                  {
-                    guard: 'notifyIsSuccess',
-                    target: '#call.ending',
-                    actions: [
-                      assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                      emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
-                      { type: 'setPendingEnd', params: 'transferred' },
-                      { type: 'tellPort', params: { type: 'PORT.HANGUP' } },
-                    ],
-                  },
-                  {
-                    guard: 'notifyIsFailure',
-                    target: 'idle',
-                    actions: [
-                      assign({
-                        transfer: ({ context, event }) =>
-                          transferWith(context, { notify: { code: event.code, reason: event.reason }, failure: { code: event.code, reason: event.reason } }),
-                      }),
-                      emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                    ],
-                  },
-                  {
-                    actions: assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                  },
-                ],
-              },
+              on: referOutcome('idle'),
             },
             attended: {
               tags: ['transferring'],
               initial: 'consulting',
               states: {
                 consulting: {
-                  always: { guard: ({ context }) => context.consultation === null, target: '#call.confirmed.transfer.idle' },
+                  always: { guard: 'noConsultation', target: '#call.confirmed.transfer.idle' },
                   on: {
                     'CALL.TRANSFER.COMPLETE': {
                       target: 'referring',
@@ -468,41 +470,7 @@ export const callMachine = setup({
                 referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
                 awaitingOutcome: {},
               },
-              on: {
-                'SIP.REFER.FAILED': {
-                  target: '.consulting',
-                  actions: [
-                    assign({ transfer: ({ context, event }) => transferWith(context, { failure: { code: event.code, reason: event.reason } }) }),
-                    emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                  ],
-                },
-                'SIP.REFER.NOTIFY': [
-                  {
-                    guard: 'notifyIsSuccess',
-                    target: '#call.ending',
-                    actions: [
-                      assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                      emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
-                      { type: 'setPendingEnd', params: 'transferred' },
-                      { type: 'tellPort', params: { type: 'PORT.HANGUP' } },
-                    ],
-                  },
-                  {
-                    guard: 'notifyIsFailure',
-                    target: '.consulting',
-                    actions: [
-                      assign({
-                        transfer: ({ context, event }) =>
-                          transferWith(context, { notify: { code: event.code, reason: event.reason }, failure: { code: event.code, reason: event.reason } }),
-                      }),
-                      emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
-                    ],
-                  },
-                  {
-                    actions: assign({ transfer: ({ context, event }) => transferWith(context, { notify: { code: event.code, reason: event.reason } }) }),
-                  },
-                ],
-              },
+              on: referOutcome('.consulting'),
             },
           },
         },

@@ -9,6 +9,14 @@ import type {
   SipEvent,
 } from '../adapters/port';
 
+/** Where a machine reads the time (epoch ms). The phone passes its scheduler's clock. */
+export interface Clock {
+  now(): number;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
 /** Recording permission of the phone: 0 none, 1 pause/resume only, 2 start/pause/resume. */
 export type RecordPermission = 0 | 1 | 2;
 
@@ -64,10 +72,14 @@ export interface CallInput {
   readonly autoAnswer?: boolean;
   /** Options used when answering automatically. */
   readonly answerOptions?: CallOptions;
+  /** Clock of the call's timestamps; the wall clock by default. */
+  readonly clock?: Clock;
 }
 
 /** The call machine's context: data only, everything the snapshot needs to describe the call. */
 export interface CallContext {
+  /** The clock timestamps are read from (a dependency, not state: it never changes). */
+  readonly clock: Clock;
   readonly callId: string;
   readonly direction: CallDirection;
   readonly remote: RemoteIdentity;

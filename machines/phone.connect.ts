@@ -1,4 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
+import { frozenCopy } from './call.connect';
 import type { RecordPermission } from './call.types';
 import { callCap, isMaxCall } from './phone.machine';
 import type { PhoneMachine } from './phone.machine';
@@ -35,13 +36,13 @@ export function toPhoneState(snapshot: SnapshotFrom<PhoneMachine>): PhoneState {
     transport: value.transport,
     registration: value.registration,
     isRegistered: value.registration === 'registered',
-    calls: context.order,
+    calls: Object.freeze([...context.order]),
     currentSessionID: context.currentSessionID,
     incoming: Object.freeze(context.order.filter((id) => context.calls[id]?.awaitingAnswer)),
     isMaxCall: isMaxCall(context),
     callCap: callCap(context),
     recordPermissions: context.recordPermissions,
     registrationAttempts: context.registrationAttempts,
-    lastRegistrationFailure: context.lastRegistrationFailure,
+    lastRegistrationFailure: frozenCopy(context.lastRegistrationFailure),
   });
 }

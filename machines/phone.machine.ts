@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
 import type { DoneActorEvent } from 'xstate';
 import { callMachine } from './call.machine';
+import { systemClock } from './call.types';
 import type { CallOutput } from './call.types';
 import type {
   AgentCommand,
@@ -128,6 +129,7 @@ export const phoneMachine = setup({
             remote: created.remote,
             recordPermissions: current.recordPermissions,
             consultationFor,
+            clock: current.clock,
           },
         });
         const entry: CallEntry = { ref, direction: created.direction, consultationFor, awaitingAnswer: incoming && replaced === null };
@@ -146,7 +148,9 @@ export const phoneMachine = setup({
       if (!incoming || replaced !== null) {
         enqueue.emit({ type: 'call.started', callId: created.callId });
         if (context.autoHold) {
-          for (const id in context.calls) if (id !== replaced) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+          for (const id in context.calls) {
+            if (id !== replaced && id !== created.referredFrom) enqueue.sendTo(context.calls[id].ref, { type: 'CALL.HOLD' });
+          }
         }
       }
       if (becomesCurrent) enqueue.emit({ type: 'current.changed', currentSessionID: created.callId });
@@ -195,7 +199,10 @@ export const phoneMachine = setup({
     handleRefer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UA.REFER.RECEIVED') return;
       const accepted = event.callId in context.calls && countedCalls(context) - 1 < callCap(context);
-      enqueue.sendTo('ua', accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId } : { type: 'AGENT.REJECT_REFER', referId: event.referId });
+      enqueue.sendTo(
+        'ua',
+        accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId, callId: event.callId } : { type: 'AGENT.REJECT_REFER', referId: event.referId },
+      );
       enqueue.emit({ type: 'refer.received', callId: event.callId, target: event.target, accepted });
     }),
     forwardPermissions: enqueueActions(({ context, enqueue }) => {
@@ -239,6 +246,7 @@ export const phoneMachine = setup({
   context: ({ input }) => ({
     ...DEFAULT_PHONE_SETTINGS,
     ...Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)),
+    clock: input.clock ?? systemClock,
     recordPermissions: input.recordPermissions ?? 0,
     registrationAttempts: 0,
     lastRegistrationFailure: null,
@@ -303,7 +311,15 @@ export const phoneMachine = setup({
         },
       },
       on: {
-        'PHONE.STOP': { target: '.disconnected', actions: { type: 'tellAgent', params: { type: 'AGENT.STOP' } } },
+        'PHONE.STOP': [
+          {
+            guard: stateIn('#phone.transport.disconnected'),
+          },
+          {
+            target: '.disconnected',
+            actions: [{ type: 'tellAgent', params: { type: 'AGENT.STOP' } }, emit({ type: 'transport.disconnected' as const, reason: 'stopped' })],
+          },
+        ],
       },
     },
     registration: {
@@ -345,6 +361,7 @@ export const phoneMachine = setup({
                 lastRegistrationFailure: ({ event }) => ({ cause: event.cause, code: event.code }),
               }),
             },
+            'PHONE.STOP': { target: 'unregistered', actions: emit({ type: 'registration.unregistered' as const }) },
             'PHONE.UNREGISTER': {
               target: 'unregistered',
               actions: [{ type: 'tellAgent', params: { type: 'AGENT.UNREGISTER' } }, emit({ type: 'registration.unregistered' as const })],

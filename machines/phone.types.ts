@@ -1,7 +1,7 @@
 import type { ActorRefFrom, DoneActorEvent } from 'xstate';
 import type { CallDirection, CallOptions, Credentials, RemoteIdentity } from '../adapters/port';
 import type { CallMachine } from './call.machine';
-import type { CallEnd, CallOutput, RecordPermission } from './call.types';
+import type { CallEnd, CallOutput, Clock, RecordPermission } from './call.types';
 
 /** A call actor as the phone keeps it. */
 export type CallActorRef = ActorRefFrom<CallMachine>;
@@ -39,10 +39,14 @@ export interface PhoneSettings {
 /** What a phone machine is created with. */
 export interface PhoneInput extends Partial<PhoneSettings> {
   readonly recordPermissions?: RecordPermission;
+  /** Clock of the calls' timestamps; the wall clock by default. */
+  readonly clock?: Clock;
 }
 
 /** The phone machine's context. */
 export interface PhoneContext extends PhoneSettings {
+  /** The clock handed to every call (a dependency, not state). */
+  readonly clock: Clock;
   readonly recordPermissions: RecordPermission;
   readonly registrationAttempts: number;
   readonly lastRegistrationFailure: { readonly cause: string; readonly code: number | null } | null;
@@ -67,6 +71,8 @@ export type AgentEvent =
       readonly remote: RemoteIdentity;
       readonly replacesCallId: string | null;
       readonly consultationFor: string | null;
+      /** For a call placed because the far end of that call asked (REFER): its id. */
+      readonly referredFrom: string | null;
     }
   | { readonly type: 'UA.CALL.REFUSED'; readonly target: string; readonly reason: string }
   | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
@@ -98,7 +104,7 @@ export type AgentCommand =
   | { readonly type: 'AGENT.CREDENTIALS'; readonly credentials: Credentials }
   | { readonly type: 'AGENT.CALL'; readonly target: string; readonly options: CallOptions; readonly consultationFor: string | null }
   | { readonly type: 'AGENT.REJECT_CALL'; readonly callId: string; readonly code: number }
-  | { readonly type: 'AGENT.ACCEPT_REFER'; readonly referId: string }
+  | { readonly type: 'AGENT.ACCEPT_REFER'; readonly referId: string; readonly callId: string }
   | { readonly type: 'AGENT.REJECT_REFER'; readonly referId: string };
 
 /** Events the phone actor emits for listeners outside the actor system. */

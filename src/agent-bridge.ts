@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { CallPort, UserAgentPort } from '../adapters/port';
 import type { AgentCommand, AgentEvent } from '../machines/phone.types';
 
-function created(port: CallPort, consultationFor: string | null): AgentEvent {
+function created(port: CallPort, consultationFor: string | null, referredFrom: string | null = null): AgentEvent {
   return {
     type: 'UA.CALL.CREATED',
     callId: port.callId,
@@ -10,6 +10,7 @@ function created(port: CallPort, consultationFor: string | null): AgentEvent {
     remote: port.remote,
     replacesCallId: port.replacesCallId,
     consultationFor,
+    referredFrom,
   };
 }
 
@@ -34,7 +35,7 @@ function execute(agent: UserAgentPort, command: AgentCommand, sendBack: (event: 
     }
     case 'AGENT.ACCEPT_REFER': {
       const port = agent.acceptRefer(command.referId, {});
-      return port ? sendBack(created(port, null)) : undefined;
+      return port ? sendBack(created(port, null, command.callId)) : undefined;
     }
     case 'AGENT.REJECT_REFER':
       return agent.rejectRefer(command.referId);

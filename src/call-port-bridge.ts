@@ -54,8 +54,18 @@ export function callPortBridge(agent: UserAgentPort) {
       sendBack({ type: 'SIP.FAILED', cause: 'internal-error', code: null, originator: 'system', reason: 'the SIP stack does not know this call' });
       return undefined;
     }
+    // What the port replays on subscribe (and whatever follows before that replay is delivered) reaches
+    // the machine a microtask later, once the facade has wrapped the new call and can hear its events.
+    let replay: CallEvent[] | null = [];
     const unsubscribe = port.subscribe((event) => {
-      if (isSipEvent(event)) sendBack(event as CallEvent);
+      if (!isSipEvent(event)) return;
+      if (replay) replay.push(event as CallEvent);
+      else sendBack(event as CallEvent);
+    });
+    void Promise.resolve().then(() => {
+      const pending = replay ?? [];
+      replay = null;
+      for (const event of pending) sendBack(event);
     });
     receive((command) => {
       try {

@@ -1,5 +1,5 @@
-import { asyncScheduler, Observable, map } from 'rxjs';
-import type { SchedulerLike } from 'rxjs';
+import { asyncScheduler, distinctUntilChanged, Observable, map } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
 import type { Actor, InspectionEvent, Observer } from 'xstate';
 import type { CallOptions, DtmfOptions, UserAgentPort } from '../adapters/port';
@@ -123,11 +123,15 @@ export class Phone {
         .filter((key) => options[key] !== undefined)
         .map((key) => [key, options[key]]),
     );
-    this.actor = createActor(machine, {
-      input: { ...settings, recordPermissions: options.recordPermissions },
-      inspect: options.inspect && createRedactingInspector(options.inspect),
-    });
     const scheduler = options.scheduler ?? asyncScheduler;
+    this.actor = createActor(machine, {
+      input: { ...settings, recordPermissions: options.recordPermissions, clock: { now: () => scheduler.now() } },
+      inspect: options.inspect && createRedactingInspector(options.inspect),
+      clock: {
+        setTimeout: (callback: () => void, ms: number) => scheduler.schedule(callback, ms),
+        clearTimeout: (subscription: Subscription) => subscription.unsubscribe(),
+      },
+    });
     this.host = {
       dtmf: { ...DEFAULT_DTMF, ...options.dtmf },
       rejectCode: options.rejectCode ?? 486,
@@ -137,6 +141,7 @@ export class Phone {
       answer: (callId, callOptions) => this.actor.send({ type: 'PHONE.ANSWER', callId, options: callOptions }),
       placeConsultation: (parentId, target) => this.call(target, {}, parentId),
       completeTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.COMPLETE', callId }),
+      cancelTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.CANCEL', callId }),
       incomingList: () => this.incomingList,
       session: (callId) => this.getSession(callId) ?? undefined,
     };
@@ -144,7 +149,8 @@ export class Phone {
     this.state$ = observeActor(this.actor, toPhoneState);
     this.sessions$ = observeActor(this.actor, (snapshot) => snapshot.context.order).pipe(map(() => this.getSessions()));
     this.incoming$ = this.state$.pipe(
-      map((state) => state.incoming),
+      map((state) => state.incoming.join('\n')),
+      distinctUntilChanged(),
       map(() => this.incomingList),
     );
     this.actor.on('*', (event) => this.relay(event as PhoneEmitted));
@@ -269,9 +275,13 @@ export class Phone {
 
   /** Answer a ringing incoming call. */
   answer(callId: string, option?: CallOptions): Promise<Result> {
+    if (!this.guardDestroyed('answer')) return Promise.resolve(failure(this.refusalValue as Refusal));
     const session = this.getSession(callId);
     if (!session) return Promise.resolve(failure(this.record(refusal('answer', 'unknown-call', `no call ${callId}`, callId))));
-    return session.answer(option);
+    return session.answer(option).then((result) => {
+      if (!result.ok && session.lastRefusal) this.record(session.lastRefusal);
+      return result;
+    });
   }
 
   /** Hang up a call, whatever its state. */
@@ -352,6 +362,7 @@ export class Phone {
 
   /** Make a call the current one. */
   setCurrentSession(callId: string): boolean {
+    if (!this.guardDestroyed('setCurrentSession')) return false;
     if (!this.getSession(callId)) return this.refuse('setCurrentSession', 'unknown-call', `no call ${callId}`, callId);
     this.actor.send({ type: 'PHONE.SET_CURRENT', callId });
     return true;

@@ -95,6 +95,7 @@ export interface SessionHost {
   answer(callId: string, options: CallOptions): void;
   placeConsultation(parentId: string, target: string): Promise<Result>;
   completeTransfer(callId: string): void;
+  cancelTransfer(callId: string): void;
   incomingList(): Session[];
   session(callId: string): Session | undefined;
 }
@@ -261,7 +262,10 @@ export class Session {
   /** Answer an incoming call. Resolves once the answer went out; never rejects. */
   answer(option: CallOptions = {}): Promise<Result> {
     const reason = this.check('answer', { type: 'CALL.ANSWER', options: option });
-    if (reason) return Promise.resolve(failure(reason));
+    if (reason) {
+      this.record(reason);
+      return Promise.resolve(failure(reason));
+    }
     this.host.answer(this.callId, option);
     return Promise.resolve(success(this.callId));
   }
@@ -274,6 +278,7 @@ export class Session {
 
   /** Hang up: cancel, decline or end the call, whichever its state calls for. */
   hangup(): boolean {
+    if (this.isRinging() && this.isIncoming()) return this.act('hangup', { type: 'CALL.REJECT', code: this.host.rejectCode });
     return this.act('hangup', { type: 'CALL.HANGUP' });
   }
 
@@ -297,6 +302,8 @@ export class Session {
    * the original call is connected to the consultation's far end (REFER with Replaces).
    */
   attendedTransfer(number: string): boolean {
+    const unavailable = this.unavailable('attendedTransfer');
+    if (unavailable) return this.record(unavailable);
     const state = this.state;
     const parentId = state.consultationFor ?? (state.consultation ? this.callId : null);
     if (parentId !== null) {
@@ -312,6 +319,23 @@ export class Session {
     void this.host.placeConsultation(this.callId, number).then((result) => {
       if (!result.ok && result.reason) this.refuse('attendedTransfer', result.reason, result.message);
     });
+    return true;
+  }
+
+  /**
+   * Give up an attended transfer in its consultation phase, from either leg: the consultation call
+   * is hung up and the original call stays as it is (held, usually).
+   */
+  cancelAttendedTransfer(): boolean {
+    const unavailable = this.unavailable('cancelAttendedTransfer');
+    if (unavailable) return this.record(unavailable);
+    const state = this.state;
+    const parentId = state.consultationFor ?? (state.consultation ? this.callId : null);
+    const parent = parentId === null ? undefined : this.host.session(parentId);
+    if (!parent || !parent.can({ type: 'CALL.TRANSFER.CANCEL' })) {
+      return this.refuse('cancelAttendedTransfer', 'not-allowed-in-state', 'no attended transfer is in its consultation phase');
+    }
+    this.host.cancelTransfer(parent.callId);
     return true;
   }
 
@@ -526,10 +550,16 @@ export class Session {
     return state.phase === 'confirmed' && state.hold === 'active' && !state.remoteHold;
   }
 
-  private check(command: string, event: CallCommandEvent): Refusal | null {
+  private unavailable(command: string): Refusal | null {
     if (this.destroyed) return this.refusalFor(command, 'destroyed', 'the session was destroyed');
+    if (this.ref.getSnapshot().status !== 'active') return this.refusalFor(command, 'call-ended', 'the call has ended');
+    return null;
+  }
+
+  private check(command: string, event: CallCommandEvent): Refusal | null {
+    const unavailable = this.unavailable(command);
+    if (unavailable) return unavailable;
     const snapshot = this.ref.getSnapshot();
-    if (snapshot.status !== 'active') return this.refusalFor(command, 'call-ended', 'the call has ended');
     if (snapshot.can(event)) return null;
     const permission = snapshot.context.recordPermissions;
     const needsStart = event.type === 'CALL.RECORD.START' && permission < 2;

@@ -541,6 +541,7 @@ export class MemoryCall implements CallPort {
     if (this.phase !== 'confirmed' || this.pendingReinvite !== null) return respond(491, reasonPhrase(491));
     const fault = this.owner.takeReinviteFault();
     if (fault !== null) return respond(fault.code, fault.reason ?? reasonPhrase(fault.code));
+    this.emit({ type: 'SIP.REINVITE', video: false });
     if (this.remoteHeldFlag !== hold) {
       this.remoteHeldFlag = hold;
       this.emit({ type: 'SIP.REMOTE_HOLD', held: hold });

@@ -152,11 +152,11 @@ describe('blind transfer A→B to C', () => {
     await flow.settle();
     expect(sessionEventsOf(aCall, 'transferFailed')).toEqual([{ callId: ab, code: 486, reason: 'Busy Here' }]);
     expect(aCall.session.state).toMatchObject({ phase: 'confirmed', transfer: 'idle' });
-    // B's attempt failed; B is back on the call with A (which it held when it placed the new call).
+    // B's attempt failed; B is still talking with A: the call a REFER came on is not put on hold.
     expect(b.call(bc).session.state.end).toMatchObject({ cause: 'busy', code: 486 });
     expect(b.phone.state).toMatchObject({ calls: [ab], currentSessionID: ab });
-    expect(b.call(ab).session.state).toMatchObject({ phase: 'confirmed', hold: 'held' });
-    expect(aCall.session.state.remoteHold).toBe(true);
+    expect(b.call(ab).session.state).toMatchObject({ phase: 'confirmed', hold: 'active' });
+    expect(aCall.session.state.remoteHold).toBe(false);
   });
 });
 
@@ -266,6 +266,25 @@ describe('attended transfer A→B to C', () => {
     expect(a.call(ac).session.state.consultationFor).toBe(ab);
     expect(c.phone.state.incoming).toEqual([ac]);
     expect(a.phone.state).toMatchObject({ isMaxCall: true, callCap: 1 });
+  });
+
+  it('cancelAttendedTransfer() from either leg hangs up the consultation and leaves the parent held', async () => {
+    const { flow, a, b, c } = await threePhones();
+    const ab = await connect(flow, a, b);
+    const parent = a.call(ab);
+    expect(parent.session.cancelAttendedTransfer()).toBe(false);
+    expect(parent.session.lastRefusal?.reason).toBe('not-allowed-in-state');
+    expect(a.phone.attendedTransfer(ab, C)).toBe(true);
+    await flow.settle();
+    const ac = a.lastCall().callId;
+    await c.phone.answer(ac);
+    await flow.settle();
+    expect(a.call(ac).session.cancelAttendedTransfer()).toBe(true);
+    await flow.settle();
+    expect(a.call(ac).session.state.end).toMatchObject({ cause: 'bye', originator: 'local' });
+    expect(c.call(ac).session.state.end).toMatchObject({ cause: 'bye', originator: 'remote' });
+    expect(parent.session.state).toMatchObject({ phase: 'confirmed', transfer: 'idle', consultation: null, hold: 'held' });
+    expect(b.call(ab).session.state.phase).toBe('confirmed');
   });
 
   it.each([

@@ -76,13 +76,18 @@ export function startPhone(input: PhoneInput = {}) {
       if (register) ua.send({ type: 'UA.REGISTERED' });
     },
     /** The user agent reports a new call. */
-    created(callId: string, direction: CallDirection, extra: { consultationFor?: string | null; replacesCallId?: string | null; number?: string } = {}): void {
+    created(
+      callId: string,
+      direction: CallDirection,
+      extra: { consultationFor?: string | null; replacesCallId?: string | null; referredFrom?: string | null; number?: string } = {},
+    ): void {
       ua.send({
         type: 'UA.CALL.CREATED',
         callId,
         direction,
         remote: remote(extra.number ?? callId),
         replacesCallId: extra.replacesCallId ?? null,
+        referredFrom: extra.referredFrom ?? null,
         consultationFor: extra.consultationFor ?? null,
       });
     },

@@ -46,14 +46,19 @@ describe('memory adapter: hold and unhold', () => {
     expect(aLog).toEqual([]);
     await network.settle();
     expect(aLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED' }]);
-    expect(bLog).toEqual([{ type: 'SIP.REMOTE_HOLD', held: true }]);
+    expect(bLog).toEqual([{ type: 'SIP.REINVITE', video: false }, { type: 'SIP.REMOTE_HOLD', held: true }]);
     expect(a.held).toBe(true);
     expect(b.remoteHeld).toBe(true);
 
     a.unhold();
     await network.settle();
     expect(aLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED' }, { type: 'SIP.UNHOLD.SUCCEEDED' }]);
-    expect(bLog).toEqual([{ type: 'SIP.REMOTE_HOLD', held: true }, { type: 'SIP.REMOTE_HOLD', held: false }]);
+    expect(bLog).toEqual([
+      { type: 'SIP.REINVITE', video: false },
+      { type: 'SIP.REMOTE_HOLD', held: true },
+      { type: 'SIP.REINVITE', video: false },
+      { type: 'SIP.REMOTE_HOLD', held: false },
+    ]);
     expect(a.held).toBe(false);
   });
 
@@ -62,7 +67,7 @@ describe('memory adapter: hold and unhold', () => {
     b.hold();
     await network.settle();
     expect(bLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED' }]);
-    expect(aLog).toEqual([{ type: 'SIP.REMOTE_HOLD', held: true }]);
+    expect(aLog).toEqual([{ type: 'SIP.REINVITE', video: false }, { type: 'SIP.REMOTE_HOLD', held: true }]);
   });
 
   it('a second hold while the re-INVITE is pending fails with 491, the first still succeeds', async () => {
@@ -139,7 +144,11 @@ describe('memory adapter: hold and unhold', () => {
     a.hangup();
     await network.settle();
     expect(types(aLog)).toEqual(['SIP.ENDED']);
-    expect(bLog).toEqual([{ type: 'SIP.REMOTE_HOLD', held: true }, expect.objectContaining({ type: 'SIP.ENDED', originator: 'remote' })]);
+    expect(bLog).toEqual([
+      { type: 'SIP.REINVITE', video: false },
+      { type: 'SIP.REMOTE_HOLD', held: true },
+      expect.objectContaining({ type: 'SIP.ENDED', originator: 'remote' }),
+    ]);
   });
 });
 

@@ -352,10 +352,24 @@ describe('phone machine: incoming REFER', () => {
     h.confirm('a');
     h.ua.clear();
     h.agent({ type: 'UA.REFER.RECEIVED', callId: 'a', referId: 'r1', target: 'sip:1003@example.test' });
-    expect(h.ua.commands).toEqual([{ type: 'AGENT.ACCEPT_REFER', referId: 'r1' }]);
+    expect(h.ua.commands).toEqual([{ type: 'AGENT.ACCEPT_REFER', referId: 'r1', callId: 'a' }]);
     expect(h.emittedOf('refer.received')).toEqual([
       { type: 'refer.received', callId: 'a', target: 'sip:1003@example.test', accepted: true },
     ]);
+  });
+
+  it('the call placed for a REFER does not put the referring call on hold, but holds the others', () => {
+    const h = startPhone();
+    h.created('a', 'outgoing');
+    h.confirm('a');
+    h.created('b', 'outgoing');
+    h.confirm('b');
+    h.sip.clear('a');
+    h.sip.clear('b');
+    h.agent({ type: 'UA.REFER.RECEIVED', callId: 'a', referId: 'r1', target: '1003' });
+    h.created('c', 'outgoing', { referredFrom: 'a' });
+    expect(h.sip.types('a')).toEqual([]);
+    expect(h.sip.types('b')).toEqual(['PORT.HOLD']);
   });
 
   it('is accepted at the cap: the referred call is handed over, so the count does not grow', () => {
@@ -364,7 +378,7 @@ describe('phone machine: incoming REFER', () => {
     h.created('b', 'incoming');
     h.ua.clear();
     h.agent({ type: 'UA.REFER.RECEIVED', callId: 'a', referId: 'r1', target: '1003' });
-    expect(h.ua.commands).toEqual([{ type: 'AGENT.ACCEPT_REFER', referId: 'r1' }]);
+    expect(h.ua.commands).toEqual([{ type: 'AGENT.ACCEPT_REFER', referId: 'r1', callId: 'a' }]);
   });
 
   it('is rejected over the cap (AGENT.REJECT_REFER)', () => {

@@ -1,0 +1,131 @@
+/**
+ * Helpers for the facade tests: phones on one memory SIP network, a call brought to confirmed,
+ * recorders of every event a phone or a session emits, and a stand-in MediaStream.
+ */
+import { MemorySipNetwork } from '../../adapters/memory';
+import type { MemoryUserAgent } from '../../adapters/memory';
+import { createPhone } from '../../src';
+import type { Observable } from 'rxjs';
+import type { HubEvents, Phone, PhoneEventMap, PhoneOptions, Session, SessionEventMap } from '../../src';
+
+export interface FacadePhone {
+  readonly phone: Phone;
+  readonly ua: MemoryUserAgent;
+  readonly number: string;
+}
+
+export interface FacadeRig {
+  readonly network: MemorySipNetwork;
+  readonly phones: FacadePhone[];
+  settle(): Promise<void>;
+  destroy(): void;
+}
+
+/** Passwords are derived from the number so a test can present a wrong one on purpose. */
+export const passwordOf = (number: string): string => `pw-${number}`;
+
+/**
+ * Phones `numbers` on a fresh network, each with an account, created with `options` (quality
+ * reports off unless asked for) and, unless `start` is false, started and settled.
+ */
+export async function facadeRig(
+  numbers: readonly string[],
+  options: Partial<Omit<PhoneOptions, 'userAgent'>> | ((number: string) => Partial<Omit<PhoneOptions, 'userAgent'>>) = {},
+  start = true,
+): Promise<FacadeRig> {
+  const network = new MemorySipNetwork();
+  const phones = numbers.map((number) => {
+    network.addAccount({ number, password: passwordOf(number), displayName: `User ${number}` });
+    const ua = network.createUserAgent({ number, password: passwordOf(number) });
+    const own = typeof options === 'function' ? options(number) : options;
+    const phone = createPhone({ qualityReports: false, ...own, userAgent: ua });
+    return { phone, ua, number };
+  });
+  if (start) {
+    phones.forEach(({ phone }) => phone.start());
+    await network.settle();
+  }
+  return {
+    network,
+    phones,
+    settle: () => network.settle(),
+    destroy: () => phones.forEach(({ phone }) => phone.destroy()),
+  };
+}
+
+/** `from` calls `to`, `to` answers the ringing call; both sides are confirmed when it resolves. */
+export async function establish(
+  rig: FacadeRig,
+  from: FacadePhone,
+  to: FacadePhone,
+): Promise<{ caller: Session; callee: Session; callId: string }> {
+  const before = new Set(to.phone.getSessions().map((s) => s.callId));
+  const result = await from.phone.call(to.number);
+  if (!result.ok || result.callId === null) throw new Error(`call refused: ${result.message}`);
+  await rig.settle();
+  const callee = to.phone.getSessions().find((s) => !before.has(s.callId));
+  if (!callee) throw new Error(`${to.number} got no call`);
+  const answered = await callee.answer();
+  if (!answered.ok) throw new Error(`answer refused: ${answered.message}`);
+  await rig.settle();
+  const caller = from.phone.getSession(result.callId);
+  if (!caller) throw new Error('the caller lost its session');
+  return { caller, callee, callId: result.callId };
+}
+
+/** Names of the events seen on an `events$` stream, in order. */
+export function recordNames(target: { events$: { subscribe(fn: (e: { name: string | number | symbol }) => void): unknown } }): string[] {
+  const names: string[] = [];
+  target.events$.subscribe((event) => names.push(String(event.name)));
+  return names;
+}
+
+/** What a recorder keeps: every event in order, and typed access to the arguments of one event. */
+export interface EventRecord<M extends EventArgs> {
+  readonly list: HubEvents<M>[];
+  names(): (keyof M)[];
+  /** The argument lists of every `name` event, in order. */
+  args<K extends keyof M>(name: K): M[K][];
+  /** The first argument of every `name` event, in order. */
+  first<K extends keyof M>(name: K): M[K][0][];
+}
+
+type EventArgs = { [name: string]: readonly unknown[] };
+
+function recorder<M extends EventArgs>(events$: Observable<HubEvents<M>>): EventRecord<M> {
+  const list: HubEvents<M>[] = [];
+  events$.subscribe((event) => list.push(event));
+  const args = <K extends keyof M>(name: K): M[K][] => list.filter((e) => e.name === name).map((e) => e.args as M[K]);
+  return {
+    list,
+    names: () => list.map((e) => e.name),
+    args,
+    first: (name) => args(name).map((a) => a[0]),
+  };
+}
+
+/** Records every event of a session. */
+export function recordSession(session: Session): EventRecord<SessionEventMap> {
+  return recorder<SessionEventMap>(session.events$ as Observable<HubEvents<SessionEventMap>>);
+}
+
+/** Records every event of a phone. */
+export function recordPhone(phone: Phone): EventRecord<PhoneEventMap> {
+  return recorder<PhoneEventMap>(phone.events$ as Observable<HubEvents<PhoneEventMap>>);
+}
+
+/**
+ * A stand-in for a browser MediaStream (Node has none): what the facade and the memory network read.
+ */
+export function fakeStream(id: string, video = false): MediaStream {
+  const track = (kind: string) => ({ kind, id: `${id}-${kind}`, enabled: true, stop: () => undefined });
+  const audio = [track('audio')];
+  const videos = video ? [track('video')] : [];
+  return {
+    id,
+    active: true,
+    getTracks: () => [...audio, ...videos],
+    getAudioTracks: () => audio,
+    getVideoTracks: () => videos,
+  } as unknown as MediaStream;
+}
