@@ -3,29 +3,21 @@
  * current state, and the event log. Pure data in, data out; the page renders it.
  */
 
+import { activeStatePaths } from '../diagram-ids';
+import type { DiagramStateValue } from '../diagram-ids';
+
 /** A state value as XState gives it: a state name, or nested regions. */
 export type StateValue = string | { readonly [key: string]: StateValue };
 
 /**
  * The paths of every active state of a machine, outermost first, each prefixed with the machine id:
  * `{ confirmed: { hold: 'held' } }` of `call` gives `call`, `call.confirmed`, `call.confirmed.hold`,
- * `call.confirmed.hold.held`. These are the ids of the states' groups in the generated diagrams.
+ * `call.confirmed.hold.held`. These are the ids of the states' groups in the generated diagrams
+ * (`visualizations/*.svg`; the convention is `src/diagram-ids.ts`).
  */
 export function activePaths(machine: string, value: unknown): string[] {
-  const paths = [machine];
-  const walk = (prefix: string, node: unknown) => {
-    if (typeof node === 'string') {
-      paths.push(`${prefix}.${node}`);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
-      paths.push(`${prefix}.${key}`);
-      walk(`${prefix}.${key}`, child);
-    }
-  };
-  walk(machine, value);
-  return paths;
+  if (typeof value !== 'string' && (!value || typeof value !== 'object')) return [machine];
+  return activeStatePaths({ value: value as DiagramStateValue }, machine);
 }
 
 /** The innermost active states (`call.confirmed.hold.held`, …), one per parallel region. */

@@ -129,7 +129,8 @@ function showDiagram(actor: ActorView): void {
   shownDiagram = { key: actor.key, machine, kind };
   if (svg) {
     diagramEl.innerHTML = svg;
-    for (const group of diagramEl.querySelectorAll<SVGGElement>('g[id]')) group.dataset.statePath = group.id;
+    // Each state's group has its path as id and the class `state` (src/diagram-ids.ts).
+    for (const group of diagramEl.querySelectorAll<SVGGElement>('g.state[id]')) group.dataset.statePath = group.id;
     return;
   }
   const list = document.createElement('ul');
