@@ -19,8 +19,8 @@ export interface RelayInspectorOptions extends SerializeOptions {
   /** The relay's WebSocket address, as `startInspector()` prints it. Default `ws://127.0.0.1:4242/relay`. */
   readonly url?: string;
   /**
-   * The WebSocket implementation. Default: the global one (browsers, Node 22+), else the `ws`
-   * package, loaded on first use (Node 20).
+   * The WebSocket implementation. Default: the global one (browsers, Node 22+); in Node, the
+   * `callstate/inspect` entry falls back to the `ws` package, loaded on first use (Node 20).
    */
   readonly WebSocket?: WebSocketConstructor;
   /** Messages kept while the relay is not connected; the oldest go first. Default 10000. */
@@ -43,13 +43,10 @@ export interface RelayInspector {
 
 export const DEFAULT_RELAY_URL = 'ws://127.0.0.1:4242/relay';
 
-async function defaultWebSocket(): Promise<WebSocketConstructor> {
+async function globalWebSocket(): Promise<WebSocketConstructor> {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (global) return global;
-  const ws = (await import('ws')) as unknown as { default?: WebSocketConstructor; WebSocket?: WebSocketConstructor };
-  const ctor = ws.WebSocket ?? ws.default;
-  if (!ctor) throw new Error('callstate/inspect: no WebSocket; install the `ws` package or pass `WebSocket`');
-  return ctor;
+  if (!global) throw new Error('callstate/inspect: no WebSocket here; pass the `WebSocket` option');
+  return global;
 }
 
 /**
@@ -63,6 +60,11 @@ async function defaultWebSocket(): Promise<WebSocketConstructor> {
  * ```
  */
 export function createRelayInspector(options: RelayInspectorOptions = {}): RelayInspector {
+  return createRelayInspectorWith(options, globalWebSocket);
+}
+
+/** @internal {@link createRelayInspector} with the WebSocket to use when `options.WebSocket` is not given. */
+export function createRelayInspectorWith(options: RelayInspectorOptions, defaultWebSocket: () => Promise<WebSocketConstructor>): RelayInspector {
   const url = options.url ?? DEFAULT_RELAY_URL;
   const maxBuffered = options.maxBuffered ?? 10_000;
   const retryMs = options.retryMs ?? 1000;

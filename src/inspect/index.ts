@@ -9,5 +9,6 @@
  * @packageDocumentation
  */
 export * from './browser';
+export { createRelayInspector } from './node-client';
 export { isLoopbackHost, startInspector } from './relay';
 export type { InspectorOptions, InspectorServer, RelayHistoryMessage } from './relay';

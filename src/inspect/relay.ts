@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { SERIALIZER_VERSION } from './serialize';
 
 /** Options of {@link startInspector}. */
@@ -58,14 +59,25 @@ function isLoopbackOrigin(origin: string | undefined): boolean {
 
 declare const __dirname: string | undefined;
 
-function moduleDir(): string {
-  return typeof __dirname === 'string' ? __dirname : process.cwd();
+/** Folders that may hold the built page, most specific first; the first with an `index.html` wins. */
+function pageDirCandidates(): string[] {
+  const dirs: string[] = [];
+  // The CommonJS build (dist/inspect.js), the relay's own bundle, or the sources under ts-jest.
+  if (typeof __dirname === 'string') dirs.push(__dirname, join(__dirname, 'inspector'), join(__dirname, '../../visualizations/inspector/dist'));
+  // The command line (dist/inspect-cli.*), whichever build runs it.
+  if (process.argv[1]) dirs.push(join(dirname(process.argv[1]), 'inspector'));
+  // The installed package, seen from the application's folder.
+  try {
+    dirs.push(join(dirname(createRequire(join(process.cwd(), 'noop.js')).resolve('callstate/package.json')), 'dist/inspector'));
+  } catch {
+    // not installed as a package here
+  }
+  dirs.push(join(process.cwd(), 'dist/inspector'), join(process.cwd(), 'visualizations/inspector/dist'));
+  return dirs;
 }
 
-/** The built page: next to the built module (`dist/inspector`), or in the repository (`visualizations/inspector/dist`). */
 function defaultPageDir(): string {
-  const here = moduleDir();
-  const candidates = [here, join(here, 'inspector'), join(here, '../../visualizations/inspector/dist'), join(process.cwd(), 'visualizations/inspector/dist')];
+  const candidates = pageDirCandidates();
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
@@ -90,7 +102,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) throw new Error(`callstate/inspect: the inspector serves loopback only, not ${host}`);
   const pageDir = options.pageDir ?? defaultPageDir();
-  const diagramDirs = [...(options.diagramsDirs ?? []), pageDir, join(moduleDir(), '../../visualizations'), join(pageDir, '../..'), join(process.cwd(), 'visualizations')];
+  const diagramDirs = [...(options.diagramsDirs ?? []), pageDir, join(pageDir, '../..'), join(process.cwd(), 'visualizations')];
   const historySize = options.history ?? 20_000;
   const { WebSocketServer } = (await import('ws')) as typeof import('ws');
 
@@ -106,7 +118,7 @@ export async function startInspector(options: InspectorOptions = {}): Promise<In
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const file = FILES[path] ? join(pageDir, FILES[path]) : DIAGRAMS[path] ? diagramDirs.map((dir) => join(dir, DIAGRAMS[path])).find((candidate) => existsSync(candidate)) : undefined;
     if (!file || !existsSync(file)) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end(FILES[path] ? `the inspector page is not built (${file}); run npm run inspect` : 'not found');
+      response.writeHead(404, { 'content-type': 'text/plain' }).end(FILES[path] ? `the inspector page is not built in ${pageDir}: run npm run build, or pass pageDir` : 'not found');
       return;
     }
     const extension = file.slice(file.lastIndexOf('.') + 1);
