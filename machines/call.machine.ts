@@ -119,6 +119,8 @@ export const callMachine = setup({
   guards: {
     isIncoming: ({ context }) => context.direction === 'incoming',
     isOutgoing: ({ context }) => context.direction === 'outgoing',
+    incomingWithRejectCode: ({ context, event }) =>
+      context.direction === 'incoming' && event.type === 'CALL.REJECT' && (event.code === undefined || isRejectCode(event.code)),
     autoAnswer: ({ context }) => context.autoAnswer,
     canStartRecording: ({ context }) => context.recordPermissions >= 2,
     canPauseOrResumeRecording: ({ context }) => context.recordPermissions >= 1,
@@ -247,7 +249,7 @@ export const callMachine = setup({
           actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.ANSWER', options: event.options ?? {} }) },
         },
         'CALL.REJECT': {
-          guard: ({ context, event }) => context.direction === 'incoming' && (event.code === undefined || isRejectCode(event.code)),
+          guard: 'incomingWithRejectCode',
           target: 'ending',
           actions: [
             { type: 'setPendingEnd', params: 'rejected' },

@@ -1,0 +1,230 @@
+/**
+ * JsSIP without a network: an in-process socket (JsSIP accepts any object with the socket interface)
+ * and a far end that answers JsSIP's INVITE and sends in-dialog requests as raw SIP text, plus a
+ * signalling-only RTCPeerConnection.
+ *
+ * Why a fake RTCPeerConnection and not @roamhq/wrtc here: benchmark 1 measures what callstate adds
+ * to JsSIP's handling of a SIP message. With wrtc, a 200 or a re-INVITE would also include a native
+ * setRemoteDescription/createAnswer (milliseconds, on another thread, with a wide spread), which
+ * would dilute the ratio and flatter the library. The fake resolves at once, so JsSIP's whole
+ * signalling path (parsing, transactions, dialog, SDP hold detection, events) runs for real and only
+ * native media work is left out, for both sides alike (the same globals serve both UAs).
+ */
+
+const SDP = (direction: 'sendrecv' | 'sendonly', version: number) =>
+  [
+    'v=0',
+    `o=- 4242 ${version} IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    'c=IN IP4 127.0.0.1',
+    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+    'a=rtpmap:111 opus/48000/2',
+    'a=mid:0',
+    `a=${direction}`,
+    '',
+  ].join('\r\n');
+
+class FakeSessionDescription {
+  readonly type: string;
+  readonly sdp: string;
+  constructor(init: { type: string; sdp: string }) {
+    this.type = init.type;
+    this.sdp = init.sdp;
+  }
+}
+
+/** A signalling-only RTCPeerConnection: descriptions resolve at once, ICE is already complete. */
+class FakePeerConnection {
+  localDescription: FakeSessionDescription | null = null;
+  remoteDescription: FakeSessionDescription | null = null;
+  signalingState = 'stable';
+  iceGatheringState = 'complete';
+  iceConnectionState = 'connected';
+  connectionState = 'connected';
+  private readonly senders: Array<{ track: unknown; dtmf: null }> = [];
+  addEventListener(): void {}
+  removeEventListener(): void {}
+  addTrack(track: unknown): { track: unknown; dtmf: null } {
+    const sender = { track, dtmf: null };
+    this.senders.push(sender);
+    return sender;
+  }
+  getSenders() {
+    return this.senders;
+  }
+  getReceivers() {
+    return [];
+  }
+  getTransceivers() {
+    return [];
+  }
+  async createOffer() {
+    return new FakeSessionDescription({ type: 'offer', sdp: SDP('sendrecv', 1) });
+  }
+  async createAnswer() {
+    return new FakeSessionDescription({ type: 'answer', sdp: SDP('sendrecv', 2) });
+  }
+  async setLocalDescription(description: FakeSessionDescription) {
+    this.localDescription = description;
+  }
+  async setRemoteDescription(description: FakeSessionDescription) {
+    this.remoteDescription = description;
+  }
+  async getStats() {
+    return new Map();
+  }
+  close(): void {
+    this.signalingState = 'closed';
+    this.connectionState = 'closed';
+  }
+}
+
+/** Install the fake WebRTC globals JsSIP reads (for both sides of the benchmark). */
+export function installSignallingOnlyWebRtc(): void {
+  const g = globalThis as Record<string, unknown>;
+  g.window = globalThis;
+  g.RTCPeerConnection = FakePeerConnection;
+  g.RTCSessionDescription = FakeSessionDescription;
+}
+
+/** A local audio stream as far as JsSIP and the adapter look at it. */
+export function fakeAudioStream(): MediaStream {
+  const track = { kind: 'audio', id: 'bench-track', enabled: true, stop() {} };
+  return {
+    id: 'bench-stream',
+    getTracks: () => [track],
+    getAudioTracks: () => [track],
+    getVideoTracks: () => [],
+    addTrack() {},
+  } as unknown as MediaStream;
+}
+
+/** The in-process socket. `deliver` hands a raw SIP message to JsSIP; `sent` sees what JsSIP sends. */
+export class InProcessSocket {
+  readonly url = 'wss://far.bench.invalid/ws';
+  readonly via_transport = 'WSS';
+  readonly sip_uri = 'sip:far.bench.invalid;transport=ws';
+  onconnect: (() => void) | null = null;
+  ondisconnect: ((error: boolean, code?: number, reason?: string) => void) | null = null;
+  ondata: ((data: string) => void) | null = null;
+  private connected = false;
+  private waiters: Array<{ match: (m: string) => boolean; resolve: (m: string) => void }> = [];
+
+  connect(): void {
+    queueMicrotask(() => {
+      this.connected = true;
+      this.onconnect?.();
+    });
+  }
+  disconnect(): void {
+    this.connected = false;
+    this.ondisconnect?.(false);
+  }
+  send(message: string): boolean {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) {
+      if (w.match(message)) w.resolve(message);
+      else this.waiters.push(w);
+    }
+    return true;
+  }
+  isConnected(): boolean {
+    return this.connected;
+  }
+  isConnecting(): boolean {
+    return false;
+  }
+  /** Resolves with the next message JsSIP sends whose first line matches. */
+  next(firstLine: RegExp): Promise<string> {
+    return new Promise((resolve) => this.waiters.push({ match: (m) => firstLine.test(m.slice(0, m.indexOf('\r\n'))), resolve }));
+  }
+  /** Hand one raw message to JsSIP, as its WebSocket would. */
+  deliver(raw: string): void {
+    this.ondata!(raw);
+  }
+}
+
+function header(message: string, name: string): string {
+  const match = new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(message);
+  if (!match) throw new Error(`no ${name} header in:\n${message}`);
+  return match[1]!.trim();
+}
+
+/** The far end of one call: builds its responses and requests from JsSIP's INVITE. */
+export class FarEndDialog {
+  private readonly via: string;
+  private readonly from: string;
+  private readonly to: string;
+  private readonly callId: string;
+  private readonly cseq: string;
+  private readonly ourContactUri: string;
+  private readonly farTag: string;
+  private farCseq = 0;
+  private branch = 0;
+
+  constructor(invite: string, id: number) {
+    this.via = header(invite, 'Via');
+    this.from = header(invite, 'From');
+    this.to = header(invite, 'To');
+    this.callId = header(invite, 'Call-ID');
+    this.cseq = header(invite, 'CSeq');
+    this.ourContactUri = /<([^>]+)>/.exec(header(invite, 'Contact'))![1]!;
+    this.farTag = `far${id}`;
+  }
+
+  private response(code: number, reason: string, body = ''): string {
+    return [
+      `SIP/2.0 ${code} ${reason}`,
+      `Via: ${this.via}`,
+      `From: ${this.from}`,
+      `To: ${this.to};tag=${this.farTag}`,
+      `Call-ID: ${this.callId}`,
+      `CSeq: ${this.cseq}`,
+      'Contact: <sip:bob@far.bench.invalid;transport=ws>',
+      ...(body ? ['Content-Type: application/sdp'] : []),
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+  }
+
+  private request(method: string, extra: string[], body: string, cseq?: number): string {
+    if (cseq === undefined) cseq = ++this.farCseq;
+    return [
+      `${method} ${this.ourContactUri} SIP/2.0`,
+      `Via: SIP/2.0/WSS far.bench.invalid;branch=z9hG4bKfar${this.farTag}x${++this.branch}`,
+      'Max-Forwards: 70',
+      `From: ${this.to};tag=${this.farTag}`,
+      `To: ${this.from}`,
+      `Call-ID: ${this.callId}`,
+      `CSeq: ${cseq} ${method}`,
+      'Contact: <sip:bob@far.bench.invalid;transport=ws>',
+      ...extra,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+  }
+
+  ringing(): string {
+    return this.response(180, 'Ringing');
+  }
+  ok(): string {
+    return this.response(200, 'OK', SDP('sendrecv', 1));
+  }
+  holdReinvite(): string {
+    return this.request('INVITE', ['Content-Type: application/sdp'], SDP('sendonly', 2));
+  }
+  /** ACK for the last re-INVITE. */
+  ack(): string {
+    return this.request('ACK', [], '', this.farCseq);
+  }
+  infoDtmf(tone: string): string {
+    return this.request('INFO', ['Content-Type: application/dtmf-relay'], `Signal=${tone}\r\nDuration=100\r\n`);
+  }
+  bye(): string {
+    return this.request('BYE', [], '');
+  }
+}
