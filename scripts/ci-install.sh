@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the integration and browser tests need (Debian 12), as root: Kamailio with its
-# WebSocket modules, sipp, Debian's Chromium for the demo's end-to-end tests (never a downloaded
-# browser), and iproute2 for the network namespace. npm dependencies come from `npm ci`.
+# WebSocket modules, sipp, Debian's Chromium for the demo's end-to-end tests and the inspector page
+# test (never a downloaded browser), and iproute2 for the network namespace. npm dependencies come from `npm ci`.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update

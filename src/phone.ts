@@ -17,6 +17,7 @@ import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { EventHub } from './event-hub';
 import { observeActor } from './observe';
+import { createRedactingInspector } from './inspect/redact';
 import { Session } from './session';
 import type { SessionHost } from './session';
 
@@ -38,7 +39,10 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly qualityReports?: boolean;
   /** Clock and timers of `timer$` and `report$`; pass a virtual-time scheduler to run them headless. */
   readonly scheduler?: SchedulerLike;
-  /** An XState inspector for the phone's actor system (every call actor included). */
+  /**
+   * An XState inspector for the phone's actor system (every call actor included). It receives
+   * redacted events: no password, HA1, authorization header or SDP (see `callstate/inspect`).
+   */
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
 
@@ -122,7 +126,7 @@ export class Phone {
     const scheduler = options.scheduler ?? asyncScheduler;
     this.actor = createActor(machine, {
       input: { ...settings, recordPermissions: options.recordPermissions, clock: { now: () => scheduler.now() } },
-      inspect: options.inspect,
+      inspect: options.inspect && createRedactingInspector(options.inspect),
       clock: {
         setTimeout: (callback: () => void, ms: number) => scheduler.schedule(callback, ms),
         clearTimeout: (subscription: Subscription) => subscription.unsubscribe(),
