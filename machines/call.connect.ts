@@ -86,15 +86,35 @@ function sessionStateOf(phase: CallPhase, dialog: DialogInfo | null): SessionSta
   }
 }
 
-/** A frozen deep copy of plain data, so a UI can never reach back into the machine's context. */
+const copies = new WeakMap<object, object>();
+
+/**
+ * A frozen deep copy of plain data, so a UI can never reach back into the machine's context. Context
+ * objects are replaced, never changed, so one copy per object is enough.
+ */
 export function frozenCopy<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
+  const known = copies.get(value as object);
+  if (known) return known as T;
   const copy = (Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)]))) as T;
-  return Object.freeze(copy);
+  Object.freeze(copy);
+  copies.set(value as object, copy as object);
+  return copy;
 }
+
+const states = new WeakMap<CallSnapshot, CallState>();
 
 /** Maps a call actor's snapshot to the {@link CallState} a UI reads. */
 export function toCallState(snapshot: CallSnapshot): CallState {
+  let state = states.get(snapshot);
+  if (!state) {
+    state = deriveCallState(snapshot);
+    states.set(snapshot, state);
+  }
+  return state;
+}
+
+function deriveCallState(snapshot: CallSnapshot): CallState {
   const { context } = snapshot;
   const phase = phaseOf(snapshot);
   const confirmed = phase === 'confirmed';
