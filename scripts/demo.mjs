@@ -7,7 +7,8 @@
 //  - with --serve keeps Kamailio and the page up on 127.0.0.1 for a person with a browser
 //    (--server wss://… points the page at another SIP-over-WebSocket server; --domain sets its domain).
 // Other options: --out <dir> (default demo-output), --report-ms <ms> (3000), --port <http port> (8000),
-// --inspect (the offline inspector's hook; see demo/tour/inspect.ts).
+// --inspect (the offline inspector: relay and page on 127.0.0.1, every demo page sends to it, and the tour
+// screenshots the inspector page at its key moments; see demo/tour/inspect.ts).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -41,7 +42,7 @@ function missingPackages() {
 }
 
 function ensurePrerequisites() {
-  for (const pkg of ['playwright-core', 'esbuild', 'jssip']) {
+  for (const pkg of ['playwright-core', 'esbuild', 'jssip', 'ws']) {
     if (!existsSync(join(root, 'node_modules', pkg, 'package.json'))) {
       console.error(`callstate demo: npm package ${pkg} is missing; run \`npm install\` first.`);
       process.exit(1);
@@ -124,7 +125,7 @@ await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['playwright-core', 'esbuild'],
+  external: ['playwright-core', 'esbuild', 'ws'],
   outfile: bundle,
   logLevel: 'warning',
 });

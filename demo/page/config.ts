@@ -14,6 +14,8 @@ export interface DemoConfig {
   readonly reportMs: number;
   /** Register as soon as the page loads. */
   readonly autoRegister: boolean;
+  /** The offline inspector's relay (`ws://127.0.0.1:…/relay`) when the demo runs with `--inspect`; from config.json only. */
+  readonly inspectRelay: string | null;
 }
 
 export async function loadConfig(): Promise<DemoConfig> {
@@ -42,5 +44,6 @@ export async function loadConfig(): Promise<DemoConfig> {
     domain: pick('domain', serverHost),
     reportMs: Number(pick('reportMs', '3000')) || 3000,
     autoRegister: pick('autoRegister', 'false') === 'true',
+    inspectRelay: typeof served.inspectRelay === 'string' && served.inspectRelay !== '' ? served.inspectRelay : null,
   };
 }

@@ -5,6 +5,7 @@
 import * as JsSIP from 'jssip';
 import { createPhone, type CallState, type Phone, type PhoneState, type Session } from 'callstate';
 import { createJsSipUserAgent, sipInfoRecording } from 'callstate/jssip';
+import { createRelayInspector, type RelayInspector } from 'callstate/inspect';
 import { CallCard } from './call-card';
 import { loadConfig, type DemoConfig } from './config';
 import { h, setData, setText } from './dom';
@@ -17,6 +18,8 @@ declare global {
   interface Window {
     /** An XState inspection observer installed by a driver's init script (`--inspect`); passed to createPhone. */
     callstateDemoInspect?: (event: unknown) => void;
+    /** The offline inspector's relay (`ws://127.0.0.1:…/relay`), set by the tour's init script with `--inspect`. */
+    callstateDemoInspectRelay?: string;
     /** The demo's state, for drivers and tests: the transcript and the phone. */
     callstateDemo?: { readonly config: DemoConfig; readonly log: readonly DemoLogEntry[]; readonly phone: Phone | null };
   }
@@ -25,7 +28,7 @@ declare global {
 function isLoopback(server: string): boolean {
   try {
     const host = new URL(server).hostname;
-    return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+    return host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '[::1]';
   } catch {
     return false;
   }
@@ -180,6 +183,18 @@ async function main(): Promise<void> {
   }
 
   // ------------------------------------------------------------ the phone
+  /** `--inspect`: redacted inspection events to the offline inspector's relay, labelled by extension; loopback only. */
+  function relayInspector(user: string): RelayInspector | null {
+    const url = window.callstateDemoInspectRelay ?? config.inspectRelay;
+    if (!url) return null;
+    if (!url.startsWith('ws://') || !isLoopback(url)) {
+      log.add('ui', `inspector relay ${url} ignored: not a ws:// loopback address`);
+      return null;
+    }
+    log.add('ui', `inspection events go to ${url} as ${user}`);
+    return createRelayInspector({ url, label: user });
+  }
+
   function register(): void {
     if (phone) {
       phone.start();
@@ -201,7 +216,7 @@ async function main(): Promise<void> {
       iceGathering: isLoopback(server) ? { stopAtFirstHostCandidate: true } : {},
     });
     (config as { user: string }).user = user;
-    const inspect = window.callstateDemoInspect;
+    const inspect = relayInspector(user)?.inspect ?? window.callstateDemoInspect;
     const created = createPhone({ userAgent, recordPermissions: 2, reportIntervalMs: config.reportMs, ...(inspect ? { inspect } : {}) });
     phone = created;
     for (const element of [userField, serverField, nameField, passwordField]) input(element).disabled = true;

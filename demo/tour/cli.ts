@@ -1,7 +1,8 @@
 /**
  * `npm run demo` after scripts/demo.mjs checked the machine (and, for the tour, entered a
  * loopback-only network namespace). Without options: the headless tour with a live transcript and
- * screenshots. `--serve`: Kamailio and the page on 127.0.0.1 until Ctrl-C.
+ * screenshots. `--serve`: Kamailio and the page on 127.0.0.1 until Ctrl-C. `--inspect`: the offline
+ * inspector too (demo/tour/inspect.ts), with its page's screenshots at the tour's key moments.
  */
 import { rmSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -48,10 +49,11 @@ export function formatEntry(entry: DemoLogEntry, since: number): string {
 }
 
 async function serve(root: string, options: CliOptions): Promise<number> {
+  const hook = options.inspect ? await createInspectHook(root) : null;
   const kamailio = options.server ? null : await DemoKamailio.start(root);
   const server = await DemoServer.start(
     root,
-    { server: options.server ?? kamailio!.wsUrl, domain: options.domain ?? undefined, reportMs: options.reportMs },
+    { server: options.server ?? kamailio!.wsUrl, domain: options.domain ?? undefined, reportMs: options.reportMs, inspectRelay: hook?.relayUrl },
     { port: options.port },
   );
   console.log(`callstate demo: the page is on ${server.url}`);
@@ -61,6 +63,7 @@ async function serve(root: string, options: CliOptions): Promise<number> {
       ? `  SIP over WebSocket: ${kamailio.wsUrl} (Kamailio pid ${kamailio.pid}, log ${kamailio.logFile}); any extension (1001, 1002, 1003 …) with password "pw" + extension`
       : `  SIP over WebSocket: ${options.server} (domain ${options.domain ?? 'the server host'}); enter your own extension and password on the page`,
   );
+  if (hook) console.log(`  Inspector: ${hook.url} (every page sends its redacted inspection events to ${hook.relayUrl}, labelled by extension)`);
   console.log('  Open two or three of these in separate browser windows, press Register, and call. Ctrl-C stops everything.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -69,21 +72,27 @@ async function serve(root: string, options: CliOptions): Promise<number> {
   console.log('\ncallstate demo: stopping');
   await server.stop();
   await kamailio?.stop();
+  await hook?.close();
   return 0;
 }
 
 async function tour(root: string, options: CliOptions): Promise<number> {
   const outputDir = isAbsolute(options.out) ? options.out : join(root, options.out);
   rmSync(outputDir, { recursive: true, force: true });
-  const hook = options.inspect ? createInspectHook() : null;
-  if (options.inspect && !hook) {
-    console.error('callstate demo: --inspect needs the offline inspector (branch `inspector`); this build has none (demo/tour/inspect.ts).');
-    return 2;
-  }
   const started = Date.now();
-  const kamailio = options.server ? null : await DemoKamailio.start(root);
-  const server = await DemoServer.start(root, { server: options.server ?? kamailio!.wsUrl, domain: options.domain ?? undefined, reportMs: options.reportMs });
+  const hook = options.inspect ? await createInspectHook(root) : null;
+  let kamailio: DemoKamailio | null = null;
+  let server: DemoServer;
+  try {
+    kamailio = options.server ? null : await DemoKamailio.start(root);
+    server = await DemoServer.start(root, { server: options.server ?? kamailio!.wsUrl, domain: options.domain ?? undefined, reportMs: options.reportMs });
+  } catch (error) {
+    await kamailio?.stop();
+    await hook?.close();
+    throw error;
+  }
   console.log(`callstate demo: Kamailio ${kamailio ? `pid ${kamailio.pid} on ${kamailio.wsUrl}` : `not started (${options.server})`}, page on ${server.url}`);
+  if (hook) console.log(`callstate demo: inspector on ${hook.url} (relay ${hook.relayUrl}); its screenshots at the key moments go to the same folder`);
   console.log(`callstate demo: three phones in headless Chromium, driven by clicks; screenshots go to ${relative(process.cwd(), outputDir) || '.'}/`);
   console.log(`${' '.repeat(8)}phone kind    call          what the library reported`);
   try {
@@ -91,10 +100,10 @@ async function tour(root: string, options: CliOptions): Promise<number> {
       url: server.url,
       outputDir,
       initScripts: hook?.initScripts,
+      onScreenshot: hook ? (moment) => hook.onScreenshot(moment) : undefined,
       onStep: (title) => console.log(`\n== ${title}`),
       onEntry: (entry) => console.log(formatEntry(entry, started)),
     });
-    await hook?.finish(outputDir);
     console.log('\n== Summary');
     for (const s of result.steps) console.log(`  ${pad(s.title, 84)} ${(s.ms / 1000).toFixed(1)} s`);
     for (const user of USERS) {
@@ -109,6 +118,7 @@ async function tour(root: string, options: CliOptions): Promise<number> {
     }
     console.log(`  page showed: display name ${JSON.stringify(result.shown.bannerName)}, ${JSON.stringify(result.shown.dtmfReceived)}`);
     console.log(`  ${result.screenshots.length} screenshots in ${relative(process.cwd(), outputDir) || '.'}/ (NN-moment.png: the three phones side by side), transcript.json`);
+    if (hook) console.log(`  inspector: ${hook.received} inspection messages relayed, ${hook.screenshots.length} screenshots (NN-inspector-moment.png)`);
     console.log(`callstate demo: tour complete in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
@@ -118,6 +128,7 @@ async function tour(root: string, options: CliOptions): Promise<number> {
   } finally {
     await server.stop();
     await kamailio?.stop();
+    await hook?.close();
   }
 }
 

@@ -140,6 +140,8 @@ export interface PageDefaults {
   readonly server: string;
   readonly domain?: string;
   readonly reportMs?: number;
+  /** The offline inspector's relay, for `--inspect`. */
+  readonly inspectRelay?: string;
 }
 
 /** The demo page on http://127.0.0.1:<port>/: index.html, style.css, app.js and config.json. */

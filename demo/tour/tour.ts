@@ -45,6 +45,8 @@ export interface TourOptions {
   readonly waitMs?: number;
   /** Scripts to run in every page before the demo (hooks, e.g. for an inspector). */
   readonly initScripts?: readonly string[];
+  /** Called after each key moment's screenshots, while the tour waits (e.g. the inspector's own screenshot). */
+  readonly onScreenshot?: (moment: TourMoment) => Promise<void>;
   readonly executablePath?: string;
 }
 
@@ -60,6 +62,21 @@ export interface TourResult {
 }
 
 type Phones = Record<User, Page>;
+
+/** A key moment of the tour, as its screenshots were taken. */
+export interface TourMoment {
+  /** The screenshot's name (`ringing`, `talking`, `hold`, …). */
+  readonly name: string;
+  /** Its number, the `NN` of `NN-<name>.png`. */
+  readonly shot: number;
+  readonly outputDir: string;
+  /** The tour's Chromium, for pages of one's own (in a new context). */
+  readonly browser: Browser;
+  /** The three demo pages. */
+  readonly phones: Readonly<Phones>;
+  /** Longest wait for one thing a page should show, ms. */
+  readonly waitMs: number;
+}
 
 /** Run the tour. Throws (with the step) when the page does not show what it should. */
 export async function runTour(options: TourOptions): Promise<TourResult> {
@@ -133,6 +150,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       } finally {
         await page.close();
       }
+      await options.onScreenshot?.({ name, shot, outputDir: options.outputDir, browser: browser!, phones, waitMs });
     };
 
     const active = (page: Page, remote: string, extra = '') => page.locator(`div.calls:not(.history) > .call[data-remote="${remote}"]${extra}`);

@@ -2,16 +2,21 @@
  * End-to-end: the demo page in real Chromium (Debian's /usr/bin/chromium through playwright-core),
  * three browser contexts (1001, 1002, 1003) registered on the project's Kamailio, going through the
  * demo's tour by real clicks. The tour waits for what the page shows; this test then checks what the
- * library reported to the page (states, events, quality reports). Runs inside the loopback-only
- * network namespace that `npm test` makes as root; skipped, loudly, anywhere else.
+ * library reported to the page (states, events, quality reports). The tour runs with the offline
+ * inspector on, as `npm run demo -- --inspect` does: every page sends its inspection events to the
+ * relay, and during the held call an inspector page of the test's own (in the tour's Chromium) must list
+ * the three phones and highlight the call's `held` state. Runs inside the loopback-only network
+ * namespace that `npm test` makes as root; skipped, loudly, anywhere else.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallQualityReport, CallState, PhoneState } from '../../src';
+import WebSocket from 'ws';
 import type { DemoLogEntry } from '../../demo/page/log';
+import { actorTabSelector, createInspectHook, showOnInspector, type InspectHook } from '../../demo/tour/inspect';
 import { DemoKamailio, DemoServer, kamailioBinary } from '../../demo/tour/stack';
-import { CHROMIUM, NAMES, runTour, type TourResult, type User } from '../../demo/tour/tour';
+import { CHROMIUM, NAMES, runTour, type TourMoment, type TourResult, type User } from '../../demo/tour/tour';
 import { NETNS } from '../integration/environment';
 
 jest.setTimeout(180_000);
@@ -39,24 +44,68 @@ const describeE2e = skipReason ? describe.skip : describe;
 describeE2e('the demo page in Chromium: three phones, the whole tour by clicks', () => {
   let kamailio: DemoKamailio;
   let server: DemoServer;
+  let hook: InspectHook;
   let result: TourResult;
   const pageErrors: string[] = [];
+  /** What an inspector page of the test's own showed during the held call. */
+  let duringHold: { phones: string[]; callId: string; selected: string | null; leaves: string[]; activePaths: string; heldFill: string } | null = null;
+  /** Everything the relay received, as a page connecting after the tour gets it. */
+  let relayed: Array<Record<string, unknown>> = [];
+
+  /** At the `hold` moment: a fresh inspector page in the tour's Chromium, queried by its DOM. */
+  async function inspectHold(moment: TourMoment): Promise<void> {
+    const context = await moment.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(moment.waitMs);
+      await page.goto(hook.url);
+      await page.locator('#connection[data-status="open"]').waitFor();
+      for (const user of ['1001', '1002', '1003']) await page.locator(actorTabSelector(user, null)).waitFor();
+      const callId = (await moment.phones['1001'].locator('div.calls:not(.history) > .call[data-remote="1002"]').getAttribute('data-call-id'))!;
+      await showOnInspector(page, actorTabSelector('1001', callId), ['call.confirmed.hold.held']);
+      duringHold = {
+        phones: await page.locator('.actor-tab[data-machine="phone"]').evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).dataset.label ?? '')),
+        callId,
+        selected: await page.locator('.actor-tab[aria-selected="true"]').getAttribute('data-actor-id'),
+        leaves: await page.locator('#diagram svg g.active-leaf').evaluateAll((nodes) => nodes.map((n) => (n as SVGElement).dataset.statePath ?? '')),
+        activePaths: (await page.locator('#active-paths').textContent()) ?? '',
+        heldFill: await page.locator('#diagram svg g[data-state-path="call.confirmed.hold.held"] > :is(polygon, path, ellipse)').first().evaluate((shape) => getComputedStyle(shape).fill),
+      };
+    } finally {
+      await context.close();
+    }
+  }
 
   beforeAll(async () => {
+    hook = await createInspectHook(root);
     kamailio = await DemoKamailio.start(root);
     server = await DemoServer.start(root, { server: kamailio.wsUrl, reportMs: 1000 });
     result = await runTour({
       url: server.url,
       outputDir,
+      initScripts: hook.initScripts,
+      onScreenshot: async (moment) => {
+        await hook.onScreenshot(moment);
+        if (moment.name === 'hold') await inspectHold(moment);
+      },
       onEntry: (entry) => {
         if (entry.text.startsWith('PAGE ERROR')) pageErrors.push(`${entry.user}: ${entry.text}`);
       },
+    });
+    relayed = await new Promise((resolve, reject) => {
+      const viewer = new WebSocket(`${hook.relayUrl}?role=viewer`);
+      viewer.once('error', reject);
+      viewer.once('message', (data) => {
+        viewer.close();
+        resolve((JSON.parse(String(data)) as { messages: Array<Record<string, unknown>> }).messages);
+      });
     });
   });
 
   afterAll(async () => {
     await server?.stop();
     await kamailio?.stop();
+    await hook?.close();
   });
 
   const log = (user: User) => result.logs[user];
@@ -71,6 +120,31 @@ describeE2e('the demo page in Chromium: three phones, the whole tour by clicks',
     expect(pageErrors).toEqual([]);
     expect(result.screenshots).toHaveLength(9 * 4);
     for (const file of result.screenshots) expect(existsSync(file)).toBe(true);
+  });
+
+  test('with inspection on, the inspector page lists the three phones and highlights the held call', () => {
+    expect(duringHold).not.toBeNull();
+    const shown = duringHold!;
+    expect([...shown.phones].sort()).toEqual(['1001', '1002', '1003']);
+    expect(shown.selected).toBe(shown.callId);
+    expect(shown.leaves).toEqual(expect.arrayContaining(['call.confirmed.hold.held', 'call.confirmed.remoteHold.notHeld', 'call.confirmed.mute.unmuted']));
+    expect(shown.leaves).not.toContain('call.confirmed.hold.active');
+    expect(shown.activePaths).toContain('call.confirmed.hold.held');
+    expect(shown.heldFill).toBe('rgb(255, 179, 0)'); // --leaf in inspector.css
+  });
+
+  test("the relay got every phone's and call's events, labelled by extension, without the SIP passwords", () => {
+    expect(relayed.length).toBeGreaterThan(100);
+    const labels = new Set(relayed.map((m) => m.label));
+    expect([...labels].sort()).toEqual(['1001', '1002', '1003']);
+    const calls = new Set(relayed.filter((m) => m.machine === 'call').map((m) => `${String(m.label)} ${String(m.actorId)}`));
+    const onPages = new Set((['1001', '1002', '1003'] as const).flatMap((user) => result.logs[user].filter((e) => e.callId).map((e) => `${user} ${e.callId}`)));
+    expect(onPages.size).toBe(10); // 1001: 3 calls, 1002: 4, 1003: 3
+    expect([...calls].sort()).toEqual([...onPages].sort());
+    const text = JSON.stringify(relayed);
+    for (const user of ['1001', '1002', '1003']) expect(text).not.toContain(`pw${user}`);
+    expect(hook.screenshots.map((file) => file.slice(outputDir.length + 1))).toEqual(expect.arrayContaining(['03-inspector-hold.png']));
+    for (const file of hook.screenshots) expect(existsSync(file)).toBe(true);
   });
 
   test('each phone connected, registered, and disconnected at the end', () => {
