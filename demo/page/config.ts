@@ -14,6 +14,8 @@ export interface DemoConfig {
   readonly reportMs: number;
   /** Register as soon as the page loads. */
   readonly autoRegister: boolean;
+  /** How DTMF is sent: SIP INFO (the library's default) or RFC 2833 telephone-events in the RTP stream. */
+  readonly dtmf: 'info' | 'rfc2833';
 }
 
 export async function loadConfig(): Promise<DemoConfig> {
@@ -42,5 +44,6 @@ export async function loadConfig(): Promise<DemoConfig> {
     domain: pick('domain', serverHost),
     reportMs: Number(pick('reportMs', '3000')) || 3000,
     autoRegister: pick('autoRegister', 'false') === 'true',
+    dtmf: pick('dtmf', 'info') === 'rfc2833' ? 'rfc2833' : 'info',
   };
 }
