@@ -16,6 +16,8 @@ export interface DemoConfig {
   readonly autoRegister: boolean;
   /** The offline inspector's relay (`ws://127.0.0.1:…/relay`) when the demo runs with `--inspect`; from config.json only. */
   readonly inspectRelay: string | null;
+  /** How DTMF is sent: SIP INFO (the library's default) or RFC 2833 telephone-events in the RTP stream. */
+  readonly dtmf: 'info' | 'rfc2833';
 }
 
 export async function loadConfig(): Promise<DemoConfig> {
@@ -45,5 +47,6 @@ export async function loadConfig(): Promise<DemoConfig> {
     reportMs: Number(pick('reportMs', '3000')) || 3000,
     autoRegister: pick('autoRegister', 'false') === 'true',
     inspectRelay: typeof served.inspectRelay === 'string' && served.inspectRelay !== '' ? served.inspectRelay : null,
+    dtmf: pick('dtmf', 'info') === 'rfc2833' ? 'rfc2833' : 'info',
   };
 }

@@ -217,7 +217,13 @@ async function main(): Promise<void> {
     });
     (config as { user: string }).user = user;
     const inspect = relayInspector(user)?.inspect ?? window.callstateDemoInspect;
-    const created = createPhone({ userAgent, recordPermissions: 2, reportIntervalMs: config.reportMs, ...(inspect ? { inspect } : {}) });
+    const created = createPhone({
+      userAgent,
+      recordPermissions: 2,
+      reportIntervalMs: config.reportMs,
+      dtmf: { transport: config.dtmf },
+      ...(inspect ? { inspect } : {}),
+    });
     phone = created;
     for (const element of [userField, serverField, nameField, passwordField]) input(element).disabled = true;
     let lastPhoneLine = '';
