@@ -5,48 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { createServer, Socket } from 'net';
-import { createSocket } from 'dgram';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { canConnect, freeTcpPort, freeUdpPort } from '../../demo/tour/loopback';
 import { KAMAILIO } from './environment';
 
 const CONFIG = join(__dirname, 'kamailio.cfg');
-
-async function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const port = socket.address().port;
-      socket.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
