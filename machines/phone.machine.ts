@@ -5,6 +5,7 @@ import { systemClock } from './call.types';
 import type { CallOutput } from './call.types';
 import type {
   AgentCommand,
+  CallDoneEvent,
   AgentEvent,
   CallEntry,
   PhoneContext,
@@ -171,7 +172,7 @@ export const phoneMachine = setup({
       if (context.currentSessionID !== event.callId) enqueue.emit({ type: 'current.changed', currentSessionID: event.callId });
     }),
     removeCall: enqueueActions(({ context, event, enqueue }) => {
-      const done = event as DoneActorEvent<CallOutput>;
+      const done = event as DoneActorEvent<CallOutput> | CallDoneEvent;
       const output = done.output;
       const entry = context.calls[output.callId];
       if (!entry) return;
@@ -302,6 +303,7 @@ export const phoneMachine = setup({
     'PHONE.TRANSFER.CANCEL': { guard: 'knownCall', actions: 'cancelTransfer' },
     'PHONE.TRANSFER.LINK': { guard: 'mayLinkConsultation', actions: 'linkConsultation' },
     'xstate.done.actor.*': { actions: 'removeCall' },
+    'PHONE.CALL_DONE': { actions: 'removeCall' },
   },
   states: {
     transport: {
@@ -427,3 +429,23 @@ export const phoneMachine = setup({
 
 /** The phone machine's type, for typing actors and snapshots. */
 export type PhoneMachine = typeof phoneMachine;
+
+const CALL_DONE_PREFIX = 'xstate.done.actor.';
+
+/**
+ * The phone machine with every call actor's done event renamed to `PHONE.CALL_DONE`. XState keeps,
+ * per state node, the transitions it found for each event type it has seen; a done event's type
+ * carries the call's id, so without this a long-lived phone would keep an entry for every call it
+ * ever had.
+ */
+export function withCallDoneEvents<TMachine extends PhoneMachine>(machine: TMachine): TMachine {
+  const logic = Object.create(machine) as TMachine;
+  logic.transition = (snapshot, event, scope) => {
+    const renamed =
+      typeof event.type === 'string' && event.type.startsWith(CALL_DONE_PREFIX) && 'output' in event
+        ? { type: 'PHONE.CALL_DONE' as const, output: (event as DoneActorEvent<CallOutput>).output }
+        : event;
+    return machine.transition(snapshot, renamed, scope);
+  };
+  return logic;
+}

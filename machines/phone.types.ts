@@ -94,8 +94,14 @@ export type PhoneCommandEvent =
   /** Make an existing established call (`consultationId`, e.g. one we received) the consultation leg of `callId`. */
   | { readonly type: 'PHONE.TRANSFER.LINK'; readonly callId: string; readonly consultationId: string };
 
+/** A call actor reached `ended` (XState's done event, renamed to one type by {@link withCallDoneEvents}). */
+export interface CallDoneEvent {
+  readonly type: 'PHONE.CALL_DONE';
+  readonly output: CallOutput;
+}
+
 /** Everything the phone machine accepts. */
-export type PhoneEvent = PhoneCommandEvent | AgentEvent | DoneActorEvent<CallOutput>;
+export type PhoneEvent = PhoneCommandEvent | AgentEvent | DoneActorEvent<CallOutput> | CallDoneEvent;
 
 /** Commands the phone asks the user agent to carry out (sent to its `ua` actor). */
 export type AgentCommand =

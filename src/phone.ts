@@ -7,7 +7,7 @@ import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
-import { phoneMachine } from '../machines/phone.machine';
+import { phoneMachine, withCallDoneEvents } from '../machines/phone.machine';
 import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings } from '../machines/phone.types';
 import { isValidTarget } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
@@ -112,12 +112,14 @@ export class Phone {
   constructor(private readonly options: PhoneOptions) {
     const { userAgent } = options;
     this.deviceIds = { ...options.deviceIds };
-    const machine = phoneMachine.provide({
-      actors: {
-        ua: agentBridge(userAgent),
-        call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
-      },
-    });
+    const machine = withCallDoneEvents(
+      phoneMachine.provide({
+        actors: {
+          ua: agentBridge(userAgent),
+          call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
+        },
+      }),
+    );
     const settings = Object.fromEntries(
       (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode'] as const)
         .filter((key) => options[key] !== undefined)

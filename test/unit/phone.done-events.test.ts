@@ -1,0 +1,27 @@
+import { createActor } from 'xstate';
+import { callMachine } from '../../machines/call.machine';
+import { phoneMachine, withCallDoneEvents } from '../../machines/phone.machine';
+import { recordingSip, recordingUa, remote } from '../support/recording-port';
+
+describe('withCallDoneEvents', () => {
+  it('hands the machine one event type for every call that ends, whatever its id', () => {
+    const ua = recordingUa();
+    const sip = recordingSip();
+    const base = phoneMachine.provide({ actors: { ua: ua.logic, call: callMachine.provide({ actors: { sip: sip.logic } }) } });
+    const seen: string[] = [];
+    const transition = base.transition.bind(base);
+    base.transition = (snapshot, event, scope) => {
+      seen.push(event.type);
+      return transition(snapshot, event, scope);
+    };
+    const actor = createActor(withCallDoneEvents(base), { input: {} }).start();
+    for (const callId of ['c1', 'c2']) {
+      ua.send({ type: 'UA.CALL.CREATED', callId, direction: 'outgoing', remote: remote('1002'), replacesCallId: null, consultationFor: null, referredFrom: null });
+      sip.send(callId, { type: 'SIP.FAILED', cause: 'busy', code: 486, originator: 'remote' });
+    }
+    expect(seen.filter((type) => type.startsWith('xstate.done.actor.'))).toEqual([]);
+    expect(seen.filter((type) => type === 'PHONE.CALL_DONE')).toHaveLength(2);
+    expect(actor.getSnapshot().context.calls).toEqual({});
+    actor.stop();
+  });
+});
