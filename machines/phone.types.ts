@@ -1,5 +1,5 @@
 import type { ActorRefFrom, DoneActorEvent } from 'xstate';
-import type { CallDirection, CallOptions, Credentials, RemoteIdentity } from '../adapters/port';
+import type { CallDirection, CallOptions, Credentials, RemoteIdentity, UserAgentEvent } from '../adapters/port';
 import type { CallMachine } from './call.machine';
 import type { CallEnd, CallOutput, Clock, RecordPermission } from './call.types';
 
@@ -56,14 +56,12 @@ export interface PhoneContext extends PhoneSettings {
   readonly currentSessionID: string | null;
 }
 
-/** The user agent's events as the phone machine receives them (data only). */
+/**
+ * The user agent's events as the phone machine receives them (data only): the port's events, with a
+ * new call port replaced by the data of `UA.CALL.CREATED` (both directions) and a refused call added.
+ */
 export type AgentEvent =
-  | { readonly type: 'UA.CONNECTING' }
-  | { readonly type: 'UA.CONNECTED' }
-  | { readonly type: 'UA.DISCONNECTED'; readonly reason: string }
-  | { readonly type: 'UA.REGISTERED' }
-  | { readonly type: 'UA.UNREGISTERED' }
-  | { readonly type: 'UA.REGISTRATION.FAILED'; readonly cause: string; readonly code: number | null }
+  | Exclude<UserAgentEvent, { type: 'UA.CALL.INCOMING' }>
   | {
       readonly type: 'UA.CALL.CREATED';
       readonly callId: string;
@@ -74,8 +72,7 @@ export type AgentEvent =
       /** For a call placed because the far end of that call asked (REFER): its id. */
       readonly referredFrom: string | null;
     }
-  | { readonly type: 'UA.CALL.REFUSED'; readonly target: string; readonly reason: string }
-  | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
+  | { readonly type: 'UA.CALL.REFUSED'; readonly target: string; readonly reason: string };
 
 /** Commands the app (through the facade) sends to the phone. */
 export type PhoneCommandEvent =

@@ -15,22 +15,16 @@ import type { CallQualityReport, CallState, PhoneState } from '../../src';
 import WebSocket from 'ws';
 import type { DemoLogEntry } from '../../demo/page/log';
 import { actorTabSelector, createInspectHook, showOnInspector, type InspectHook } from '../../demo/tour/inspect';
-import { DemoKamailio, DemoServer, kamailioBinary } from '../../demo/tour/stack';
-import { CHROMIUM, NAMES, runTour, type TourMoment, type TourResult, type User } from '../../demo/tour/tour';
-import { NETNS } from '../integration/environment';
+import { DemoKamailio, DemoServer } from '../../demo/tour/stack';
+import { NAMES, runTour, type TourMoment, type TourResult, type User } from '../../demo/tour/tour';
+import { browserE2eSkipReason } from '../support/browser-e2e';
 
 jest.setTimeout(180_000);
 
 const root = join(__dirname, '../..');
 const outputDir = join(root, 'demo-output/e2e');
 
-const skipReason = !NETNS
-  ? 'not inside a loopback-only network namespace (run `npm test` as root; scripts/test.mjs makes one)'
-  : !existsSync(CHROMIUM)
-    ? `${CHROMIUM} is missing (scripts/ci-install.sh installs Debian's chromium)`
-    : !kamailioBinary()
-      ? 'kamailio is missing (scripts/ci-install.sh installs it)'
-      : null;
+const skipReason = browserE2eSkipReason;
 
 test('the demo page type-checks (tsc -p demo/tsconfig.json)', () => {
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'demo/tsconfig.json')], { encoding: 'utf8' });

@@ -16,14 +16,13 @@
  * Runs inside the loopback-only network namespace that `npm test` makes as root; skipped, loudly,
  * anywhere else.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Phone } from '../../src';
 import type { DemoLogEntry } from '../../demo/page/log';
-import { DemoKamailio, DemoServer, kamailioBinary } from '../../demo/tour/stack';
+import { DemoKamailio, DemoServer } from '../../demo/tour/stack';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../../demo/tour/tour';
-import { NETNS } from '../integration/environment';
+import { browserE2eSkipReason } from '../support/browser-e2e';
 
 jest.setTimeout(120_000);
 
@@ -31,13 +30,7 @@ const root = join(__dirname, '../..');
 const TONES = '123#';
 const SENTINEL_TYPE = 'application/x-callstate-sentinel';
 
-const skipReason = !NETNS
-  ? 'not inside a loopback-only network namespace (run `npm test` as root; scripts/test.mjs makes one)'
-  : !existsSync(CHROMIUM)
-    ? `${CHROMIUM} is missing (scripts/ci-install.sh installs Debian's chromium)`
-    : !kamailioBinary()
-      ? 'kamailio is missing (scripts/ci-install.sh installs it)'
-      : null;
+const skipReason = browserE2eSkipReason;
 
 if (skipReason) process.stderr.write(`\n*** BROWSER DTMF (RFC 2833) TEST SKIPPED: ${skipReason}\n\n`);
 const describeE2e = skipReason ? describe.skip : describe;
