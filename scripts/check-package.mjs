@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const entries = ['callstate', 'callstate/memory', 'callstate/jssip', 'callstate/inspect'];
+const entries = ['callstate', 'callstate/memory', 'callstate/jssip', 'callstate/node', 'callstate/inspect'];
 for (const entry of entries) {
   const esm = await import(entry);
   const cjs = require(entry);

@@ -2,11 +2,14 @@
 // Builds the offline inspector page: bundles page.ts (with src/inspect/view-model.ts) for the
 // browser with esbuild, and copies index.html, inspector.css and the statechart diagrams
 // (visualizations/phone.svg and call.svg, when they exist) next to it.
-//   node visualizations/inspector/build.mjs [--outdir DIR] [--cli]
-// --cli also bundles the relay's command line (src/inspect/cli.ts) into DIR/cli.cjs for `npm run inspect`.
+//   node visualizations/inspector/build.mjs [--outdir DIR] [--cli] [--run [relay options]]
+// --cli also bundles the relay's command line (src/inspect/cli.ts) into DIR/cli.cjs; --run (what
+// `npm run inspect` does) then runs it in this same process, so the process npm started is the server
+// and a signal that stops it stops the server.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,5 +52,12 @@ export async function buildInspectorPage(target = outdir, { cli = false } = {}) 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await buildInspectorPage(outdir, { cli: args.includes('--cli') });
+  const runIndex = args.indexOf('--run');
+  const run = runIndex >= 0;
+  await buildInspectorPage(outdir, { cli: run || args.includes('--cli') });
+  if (run) {
+    // The relay's command line reads process.argv: hand it only what follows --run.
+    process.argv = [process.argv[0], join(outdir, 'cli.cjs'), ...args.slice(runIndex + 1)];
+    createRequire(import.meta.url)(join(outdir, 'cli.cjs'));
+  }
 }
