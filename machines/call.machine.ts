@@ -10,12 +10,10 @@ import type {
   CallPortCommand,
   TransferInfo,
 } from './call.types';
-import { systemClock } from './call.types';
+import { DEFAULT_REJECT_CODE, systemClock } from './call.types';
 import { isRejectCode, isValidDtmf, isValidTarget } from './validation';
 
 type EndEvent = Extract<SipEvent, { type: 'SIP.FAILED' | 'SIP.ENDED' }>;
-
-const DEFAULT_REJECT_CODE = 486;
 
 /** How long `ending` waits for the stack to confirm the end before giving up (RFC 3261 timer B/F). */
 export const ENDING_TIMEOUT_MS = 32_000;
@@ -153,6 +151,7 @@ export const callMachine = setup({
     consultation: null,
     autoAnswer: input.autoAnswer ?? false,
     answerOptions: input.answerOptions ?? {},
+    rejectCode: input.rejectCode !== undefined && isRejectCode(input.rejectCode) ? input.rejectCode : DEFAULT_REJECT_CODE,
     transfer: null,
     dialog: null,
     earlyMedia: false,
@@ -228,7 +227,6 @@ export const callMachine = setup({
         'SIP.ACCEPTED': { target: 'answering', actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
         'SIP.CONFIRMED': { target: 'confirmed', actions: ['markAnswered', emit({ type: 'call.confirmed' as const })] },
         'CALL.HANGUP': { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
-        'CALL.TERMINATE': { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
       },
     },
     ringing: {
@@ -254,22 +252,23 @@ export const callMachine = setup({
           target: 'ending',
           actions: [
             { type: 'setPendingEnd', params: 'rejected' },
-            { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.REJECT', code: event.code ?? DEFAULT_REJECT_CODE }) },
+            { type: 'tellPort', params: ({ context, event }) => ({ type: 'PORT.REJECT', code: event.code ?? context.rejectCode }) },
           ],
         },
         'CALL.HANGUP': [
           {
             guard: 'isIncoming',
             target: 'ending',
-            actions: [{ type: 'setPendingEnd', params: 'rejected' }, { type: 'tellPort', params: { type: 'PORT.REJECT', code: DEFAULT_REJECT_CODE } }],
-          },
-          { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
-        ],
-        'CALL.TERMINATE': [
-          {
-            guard: 'isIncoming',
-            target: 'ending',
-            actions: [{ type: 'setPendingEnd', params: 'rejected' }, { type: 'tellPort', params: { type: 'PORT.REJECT', code: DEFAULT_REJECT_CODE } }],
+            actions: [
+              { type: 'setPendingEnd', params: 'rejected' },
+              {
+                type: 'tellPort',
+                params: ({ context, event }) => ({
+                  type: 'PORT.REJECT',
+                  code: event.rejectCode !== undefined && isRejectCode(event.rejectCode) ? event.rejectCode : context.rejectCode,
+                }),
+              },
+            ],
           },
           { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
         ],
@@ -287,7 +286,6 @@ export const callMachine = setup({
           ],
         },
         'CALL.HANGUP': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
-        'CALL.TERMINATE': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
       },
     },
     confirmed: {
@@ -295,7 +293,6 @@ export const callMachine = setup({
       tags: ['established'],
       on: {
         'CALL.HANGUP': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
-        'CALL.TERMINATE': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
         'CALL.DTMF': {
           guard: 'validDtmf',
           actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.DTMF', tones: event.tones, options: event.options }) },

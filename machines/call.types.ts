@@ -20,8 +20,15 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Recording permission of the phone: 0 none, 1 pause/resume only, 2 start/pause/resume. */
 export type RecordPermission = 0 | 1 | 2;
 
-/** How `terminate(type)` was asked to end the call (the seed's termination types). */
+/**
+ * The seed's termination types of `terminate(type)`. They all end the call the way its state calls
+ * for: a ringing incoming call is declined with the call's reject code, a call being placed is
+ * canceled, an answered call gets a BYE.
+ */
 export type TerminateKind = 'hangup' | 'reject' | 'terminate';
+
+/** Status code a ringing incoming call is declined with when no other is given (486 Busy Here). */
+export const DEFAULT_REJECT_CODE = 486;
 
 /** Where a call ended: the cause, the SIP code, who ended it and when (epoch ms). */
 export interface CallEnd {
@@ -72,6 +79,8 @@ export interface CallInput {
   readonly autoAnswer?: boolean;
   /** Options used when answering automatically. */
   readonly answerOptions?: CallOptions;
+  /** Code a ringing incoming call is declined with by a hang-up or a reject without a code. Default 486. */
+  readonly rejectCode?: number;
   /** Clock of the call's timestamps; the wall clock by default. */
   readonly clock?: Clock;
 }
@@ -91,6 +100,8 @@ export interface CallContext {
   readonly consultation: string | null;
   readonly autoAnswer: boolean;
   readonly answerOptions: CallOptions;
+  /** Code a ringing incoming call is declined with by a hang-up or a reject without a code. */
+  readonly rejectCode: number;
   readonly transfer: TransferInfo | null;
   readonly dialog: DialogInfo | null;
   readonly earlyMedia: boolean;
@@ -104,9 +115,13 @@ export interface CallContext {
 /** Commands the app (through the facade) or the phone sends to a call. */
 export type CallCommandEvent =
   | { readonly type: 'CALL.ANSWER'; readonly options?: CallOptions }
+  /** Decline a ringing incoming call; without a code, with the call's `rejectCode`. */
   | { readonly type: 'CALL.REJECT'; readonly code?: number }
-  | { readonly type: 'CALL.HANGUP' }
-  | { readonly type: 'CALL.TERMINATE'; readonly kind: TerminateKind }
+  /**
+   * End the call the way its state calls for (decline, CANCEL or BYE). `rejectCode` overrides the
+   * call's own for a ringing incoming call (the phone going offline declines with 480).
+   */
+  | { readonly type: 'CALL.HANGUP'; readonly rejectCode?: number }
   | { readonly type: 'CALL.HOLD' }
   | { readonly type: 'CALL.UNHOLD' }
   | { readonly type: 'CALL.MUTE' }

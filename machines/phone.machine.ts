@@ -1,7 +1,7 @@
 import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
 import type { DoneActorEvent } from 'xstate';
 import { callMachine } from './call.machine';
-import { systemClock } from './call.types';
+import { DEFAULT_REJECT_CODE, systemClock } from './call.types';
 import type { CallOutput } from './call.types';
 import type {
   AgentCommand,
@@ -25,7 +25,11 @@ export const DEFAULT_PHONE_SETTINGS: PhoneSettings = {
   registrationRetryBaseMs: 2_000,
   registrationRetryMaxMs: 60_000,
   overCapCode: 486,
+  rejectCode: DEFAULT_REJECT_CODE,
 };
+
+/** Code a ringing incoming call is declined with when the phone goes offline (480 Temporarily Unavailable). */
+export const OFFLINE_REJECT_CODE = 480;
 
 type CallCreated = Extract<AgentEvent, { type: 'UA.CALL.CREATED' }>;
 
@@ -130,6 +134,7 @@ export const phoneMachine = setup({
             remote: created.remote,
             recordPermissions: current.recordPermissions,
             consultationFor,
+            rejectCode: current.rejectCode,
             clock: current.clock,
           },
         });
@@ -196,6 +201,12 @@ export const phoneMachine = setup({
       }
       enqueue.emit({ type: 'call.removed', callId: output.callId, end: output.end });
       if (wasCurrent) enqueue.emit({ type: 'current.changed', currentSessionID: next });
+    }),
+    endCalls: enqueueActions(({ context, enqueue }) => {
+      for (const id of context.order) {
+        const entry = context.calls[id];
+        if (entry) enqueue.sendTo(entry.ref, { type: 'CALL.HANGUP', rejectCode: OFFLINE_REJECT_CODE });
+      }
     }),
     handleRefer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UA.REFER.RECEIVED') return;
@@ -337,8 +348,10 @@ export const phoneMachine = setup({
             guard: stateIn('#phone.transport.disconnected'),
           },
           {
+            // Calls end first, each the way its own hang-up would end it, so every end is on the wire and
+            // reported with its cause before the transport closes.
             target: '.disconnected',
-            actions: [{ type: 'tellAgent', params: { type: 'AGENT.STOP' } }, emit({ type: 'transport.disconnected' as const, reason: 'stopped' })],
+            actions: ['endCalls', { type: 'tellAgent', params: { type: 'AGENT.STOP' } }, emit({ type: 'transport.disconnected' as const, reason: 'stopped' })],
           },
         ],
       },

@@ -34,6 +34,8 @@ export interface PhoneSettings {
   readonly registrationRetryMaxMs: number;
   /** Status code an incoming call over the cap is answered with. Default 486. */
   readonly overCapCode: number;
+  /** Status code a ringing incoming call is declined with by `reject()`, `hangup()` or `terminate()`. Default 486. */
+  readonly rejectCode: number;
 }
 
 /** What a phone machine is created with. */

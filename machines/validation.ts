@@ -1,3 +1,5 @@
+import type { TerminateKind } from './call.types';
+
 /** DTMF tones a call accepts: digits, A-D, `*` and `#` (RFC 4733 events 0-15). */
 const DTMF_TONES = /^[0-9A-Da-d*#]+$/;
 
@@ -22,4 +24,11 @@ export function isValidTarget(target: unknown): target is string {
 /** True for a SIP final response code a call may be rejected with (4xx-6xx). */
 export function isRejectCode(code: unknown): code is number {
   return typeof code === 'number' && Number.isInteger(code) && code >= 400 && code <= 699;
+}
+
+const TERMINATE_KINDS: readonly unknown[] = ['hangup', 'reject', 'terminate'] satisfies readonly TerminateKind[];
+
+/** True for one of the seed's termination types of `terminate(type)`. */
+export function isTerminateKind(kind: unknown): kind is TerminateKind {
+  return TERMINATE_KINDS.includes(kind);
 }

@@ -31,8 +31,6 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly deviceIds?: { cameraId?: string; microphoneId?: string };
   /** DTMF transport and timing. Default SIP INFO, 100 ms tones, 70 ms gaps. */
   readonly dtmf?: Partial<DtmfOptions>;
-  /** Code `reject()` uses when none is given. Default 486 (Busy Here); 603 (Decline) is the other common one. */
-  readonly rejectCode?: number;
   /** Interval of the quality reports, in ms. Default 3000. */
   readonly reportIntervalMs?: number;
   /** Turn the periodic quality reports off. Default on. */
@@ -121,7 +119,7 @@ export class Phone {
       }),
     );
     const settings = Object.fromEntries(
-      (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode'] as const)
+      (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode', 'rejectCode'] as const)
         .filter((key) => options[key] !== undefined)
         .map((key) => [key, options[key]]),
     );
@@ -136,7 +134,6 @@ export class Phone {
     });
     this.host = {
       dtmf: { ...DEFAULT_DTMF, ...options.dtmf },
-      rejectCode: options.rejectCode ?? 486,
       scheduler,
       reportIntervalMs: options.reportIntervalMs ?? 3000,
       qualityReports: options.qualityReports ?? true,
@@ -271,7 +268,7 @@ export class Phone {
     return Promise.resolve(outcome ?? failure(this.record(refusal('call', 'stack-refused', 'the SIP stack did not create the call'))));
   }
 
-  /** Decline a ringing incoming call (486 unless a code is given). */
+  /** Decline a ringing incoming call with `code`, or with `rejectCode` (486 by default). */
   reject(callId: string, code?: number): boolean {
     return this.withSession('reject', callId, (session) => session.reject(code));
   }
@@ -342,7 +339,13 @@ export class Phone {
     return this.withSession('terminate', callId, (session) => session.terminate(type));
   }
 
-  /** Close the connection to the SIP server (un-REGISTER first). Calls are not ended by this. */
+  /**
+   * Go offline: end every call, un-REGISTER, then close the connection to the SIP server. Each call
+   * ends on the wire the way its hang-up would end it — an answered call with a BYE (`bye`), a call
+   * being placed with a CANCEL (`canceled`), a ringing incoming call declined with 480 Temporarily
+   * Unavailable (`rejected`) — and is reported with that cause (`ended` on its session,
+   * `deleteSession` here). `start()` connects again.
+   */
   disconnect(): boolean {
     if (!this.guardDestroyed('disconnect')) return false;
     const snapshot = this.actor.getSnapshot();

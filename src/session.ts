@@ -6,7 +6,7 @@ import { toCallState } from '../machines/call.connect';
 import type { CallState } from '../machines/call.connect';
 import type { CallCommandEvent, CallEmitted, CallEnd, StaticIdentity, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
-import { isRejectCode, isValidDtmf, isValidTarget } from '../machines/validation';
+import { isRejectCode, isTerminateKind, isValidDtmf, isValidTarget } from '../machines/validation';
 import { callStatusFrom, staticStatusOf } from './call-status';
 import type { CallStatus, StaticCallStatus } from './call-status';
 import { failure, refusal, success } from './errors';
@@ -89,7 +89,6 @@ export interface SessionDialog {
 /** What a Session needs from the phone that owns it. */
 export interface SessionHost {
   readonly dtmf: DtmfOptions;
-  readonly rejectCode: number;
   readonly scheduler: SchedulerLike;
   readonly reportIntervalMs: number;
   readonly qualityReports: boolean;
@@ -279,24 +278,26 @@ export class Session {
     return Promise.resolve(success(this.callId));
   }
 
-  /** Decline an incoming call that is still ringing (486 by default, or the code given, e.g. 603). */
-  reject(code: number = this.host.rejectCode): boolean {
-    if (!isRejectCode(code)) return this.refuse('reject', 'invalid-input', `${String(code)} is not a 4xx-6xx code`);
-    return this.act('reject', { type: 'CALL.REJECT', code });
+  /** Decline an incoming call that is still ringing, with `code` or the phone's `rejectCode` (486 by default; 603 is the other common one). */
+  reject(code?: number): boolean {
+    if (code !== undefined && !isRejectCode(code)) return this.refuse('reject', 'invalid-input', `${String(code)} is not a 4xx-6xx code`);
+    return this.act('reject', code === undefined ? { type: 'CALL.REJECT' } : { type: 'CALL.REJECT', code });
   }
 
-  /** Hang up: cancel, decline or end the call, whichever its state calls for. */
+  /** Hang up: decline (with the phone's `rejectCode`), cancel or end the call, whichever its state calls for. */
   hangup(): boolean {
-    if (this.isRinging() && this.isIncoming()) return this.act('hangup', { type: 'CALL.REJECT', code: this.host.rejectCode });
     return this.act('hangup', { type: 'CALL.HANGUP' });
   }
 
-  /** End the call; `type` is how the seed SDK named the intent ('reject' declines a ringing call). */
+  /**
+   * End the call. Every seed termination type (`'hangup'`, `'reject'`, `'terminate'`) ends it the way
+   * its state calls for, as {@link Session.hangup} does: a ringing incoming call is declined with the
+   * phone's `rejectCode`, a call being placed is canceled, an answered call gets a BYE. Any other
+   * type is refused (`invalid-input`).
+   */
   terminate(type: TerminateKind = 'terminate'): boolean {
-    if (type === 'reject' && this.state.phase === 'ringing' && this.state.direction === 'incoming') {
-      return this.reject();
-    }
-    return this.act('terminate', { type: 'CALL.TERMINATE', kind: type });
+    if (!isTerminateKind(type)) return this.refuse('terminate', 'invalid-input', `${String(type)} is not a termination type (hangup, reject, terminate)`);
+    return this.act('terminate', { type: 'CALL.HANGUP' });
   }
 
   /** Transfer the far end to `number` (REFER); the outcome arrives as `transferSucceeded` or `transferFailed`. */

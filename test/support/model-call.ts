@@ -107,7 +107,6 @@ export const E = {
   answer: { type: 'CALL.ANSWER', options: {} },
   reject: { type: 'CALL.REJECT', code: 486 },
   hangup: { type: 'CALL.HANGUP' },
-  terminate: { type: 'CALL.TERMINATE', kind: 'terminate' },
   hold: { type: 'CALL.HOLD' },
   unhold: { type: 'CALL.UNHOLD' },
   mute: { type: 'CALL.MUTE' },
@@ -163,7 +162,7 @@ export const UNCOVERED_BY_DESIGN: Readonly<Record<string, string>> = {
 export const NOT_REALIZABLE_THERE: Readonly<Record<string, string>> = {
   'dialing SIP.CONFIRMED / ringing SIP.CONFIRMED': 'the memory stack always reports SIP.ACCEPTED before SIP.CONFIRMED (same delivery), so confirmed is entered from answering',
   'ringing SIP.PROGRESS / answering SIP.ACCEPTED': 'self-loops',
-  'outgoing answering CALL.HANGUP/TERMINATE':
+  'outgoing answering CALL.HANGUP':
     'outgoing answering only exists between SIP.ACCEPTED and SIP.CONFIRMED inside one delivery; no command can be issued in between',
   'incoming answering SIP.ENDED (remote)':
     'a peer hanging up before our 200 arrives sends CANCEL, which the stack ignores once answered; the call confirms first',
@@ -220,7 +219,7 @@ function regionRuleAllows(snapshot: CallSnapshot, region: Region): boolean {
 function confirmedEvents(snapshot: CallSnapshot): CallEvent[] {
   const state = toCallState(snapshot);
   const stable = !hasPendingOutcome(snapshot);
-  const out: CallEvent[] = [E.hangup, E.terminate];
+  const out: CallEvent[] = [E.hangup];
   if (stable) out.push(E.endedRemote);
   const region = (r: Region, events: CallEvent[]) => {
     if (regionRuleAllows(snapshot, r)) out.push(...events);
@@ -284,17 +283,17 @@ function confirmedEvents(snapshot: CallSnapshot): CallEvent[] {
 export function realizableEvents(snapshot: CallSnapshot): CallEvent[] {
   const { direction, pendingEnd } = snapshot.context;
   if (snapshot.matches('dialing')) {
-    return [E.progress180, E.acceptedRemote, E.failedBusy, E.failedUnavailable, E.failedConnection, E.hangup, E.terminate];
+    return [E.progress180, E.acceptedRemote, E.failedBusy, E.failedUnavailable, E.failedConnection, E.hangup];
   }
   if (snapshot.matches('ringing')) {
     return direction === 'outgoing'
-      ? [E.acceptedRemote, E.failedBusy, E.failedDeclined, E.failedUnavailable, E.failedConnection, E.failedNoAnswerRemote, E.hangup, E.terminate]
-      : [E.answer, E.reject, E.hangup, E.terminate, E.failedCanceledRemote, E.failedNoAnswerSystem, E.failedConnection];
+      ? [E.acceptedRemote, E.failedBusy, E.failedDeclined, E.failedUnavailable, E.failedConnection, E.failedNoAnswerRemote, E.hangup]
+      : [E.answer, E.reject, E.hangup, E.failedCanceledRemote, E.failedNoAnswerSystem, E.failedConnection];
   }
   if (snapshot.matches('answering')) {
     // Outgoing `answering` lives between SIP.ACCEPTED and SIP.CONFIRMED of one delivery: it is
     // observed on state$, but nothing can be done in it. The incoming one waits for the ACK.
-    return direction === 'outgoing' ? [E.confirmed] : [E.confirmed, E.hangup, E.terminate, E.endedConnection];
+    return direction === 'outgoing' ? [E.confirmed] : [E.confirmed, E.hangup, E.endedConnection];
   }
   if (snapshot.matches('confirmed')) return confirmedEvents(snapshot);
   if (snapshot.matches('ending')) {

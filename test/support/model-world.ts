@@ -298,8 +298,6 @@ export class ModelRun {
         return immediate(() => this.command('reject', call().reject(event.code)));
       case 'CALL.HANGUP':
         return immediate(() => this.command('hangup', call().hangup()));
-      case 'CALL.TERMINATE':
-        return immediate(() => this.command('terminate', call().terminate(event.kind)));
       case 'CALL.HOLD':
         return immediate(() => {
           if (same(this.outcomeAfter(k, ['SIP.HOLD.SUCCEEDED', 'SIP.HOLD.FAILED']) ?? E.holdOk, E.holdFailed)) {

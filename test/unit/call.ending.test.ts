@@ -46,9 +46,9 @@ describe('call machine: ending an established call', () => {
     expect(h.snapshot.context.end?.at).toBe(NOW + 1500);
   });
 
-  it('CALL.TERMINATE from confirmed also hangs up', () => {
+  it('CALL.HANGUP with a reject code on an established call still hangs up (BYE)', () => {
     const h = confirmedIncoming();
-    h.send({ type: 'CALL.TERMINATE', kind: 'terminate' });
+    h.send({ type: 'CALL.HANGUP', rejectCode: 480 });
     expect(h.commands()).toEqual([{ type: 'PORT.HANGUP' }]);
     h.port({ type: 'SIP.ENDED', cause: 'bye', code: null, originator: 'local' });
     expectEnded(h, 'bye', null, 'local', true);
@@ -132,9 +132,29 @@ describe('call machine: ending an incoming call before it is answered', () => {
     expectEnded(h, 'rejected', 486, 'local', false);
   });
 
-  it('CALL.TERMINATE on a ringing incoming call rejects it', () => {
-    const h = startCall({ direction: 'incoming' });
-    h.send({ type: 'CALL.TERMINATE', kind: 'reject' });
+  it("CALL.HANGUP on a ringing incoming call declines it with the call's rejectCode (603), not a hard-coded 486", () => {
+    const h = startCall({ direction: 'incoming', rejectCode: 603 });
+    h.send({ type: 'CALL.HANGUP' });
+    expect(h.commands()).toEqual([{ type: 'PORT.REJECT', code: 603 }]);
+    h.port({ type: 'SIP.FAILED', cause: 'rejected', code: 603, originator: 'local' });
+    expectEnded(h, 'rejected', 603, 'local', false);
+  });
+
+  it("CALL.REJECT without a code declines with the call's rejectCode", () => {
+    const h = startCall({ direction: 'incoming', rejectCode: 603 });
+    h.send({ type: 'CALL.REJECT' });
+    expect(h.commands()).toEqual([{ type: 'PORT.REJECT', code: 603 }]);
+  });
+
+  it("CALL.HANGUP's own reject code (the phone going offline: 480) wins over the call's", () => {
+    const h = startCall({ direction: 'incoming', rejectCode: 603 });
+    h.send({ type: 'CALL.HANGUP', rejectCode: 480 });
+    expect(h.commands()).toEqual([{ type: 'PORT.REJECT', code: 480 }]);
+  });
+
+  it.each([200, 700, 486.5])('a call created with the non-reject code %p as rejectCode declines with 486', (rejectCode) => {
+    const h = startCall({ direction: 'incoming', rejectCode });
+    h.send({ type: 'CALL.HANGUP' });
     expect(h.commands()).toEqual([{ type: 'PORT.REJECT', code: 486 }]);
   });
 
@@ -177,10 +197,10 @@ describe('call machine: ending an outgoing call before it is answered', () => {
     expectEnded(h, 'canceled', 487, 'local', false);
   });
 
-  it('cancel by us while ringing (CALL.TERMINATE): PORT.CANCEL → canceled', () => {
-    const h = startCall({ direction: 'outgoing' });
+  it('cancel by us while ringing (CALL.HANGUP, whatever reject code it carries): PORT.CANCEL → canceled', () => {
+    const h = startCall({ direction: 'outgoing', rejectCode: 603 });
     h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
-    h.send({ type: 'CALL.TERMINATE', kind: 'hangup' });
+    h.send({ type: 'CALL.HANGUP', rejectCode: 480 });
     expect(h.commands()).toEqual([{ type: 'PORT.CANCEL' }]);
     h.port({ type: 'SIP.FAILED', cause: 'canceled', code: null, originator: 'local' });
     expectEnded(h, 'canceled', null, 'local', false);
