@@ -261,14 +261,43 @@ export interface Credentials {
   readonly realm?: string;
 }
 
+/**
+ * Why the user agent lost its registration or its transport, whatever the stack: every adapter maps
+ * its own wording to one of these, as it does {@link EndCause} for calls.
+ *
+ * - `authentication-error`: 401/407 the credentials could not satisfy
+ * - `rejected`: 403/603, the registrar refuses this account
+ * - `not-found`: 404/604, no such account
+ * - `unavailable`: 480/410/408/430
+ * - `redirected`: 3xx
+ * - `sip-failure`: any other 4xx-6xx
+ * - `request-timeout`: no response in time
+ * - `connection-error`: the transport could not be opened or was lost
+ * - `stopped`: the app closed the transport (`stop()`)
+ * - `internal-error`: a configuration error or a failure inside the stack
+ */
+export type UserAgentCause =
+  | 'authentication-error'
+  | 'rejected'
+  | 'not-found'
+  | 'unavailable'
+  | 'redirected'
+  | 'sip-failure'
+  | 'request-timeout'
+  | 'connection-error'
+  | 'stopped'
+  | 'internal-error';
+
 /** Events a user-agent port reports. */
 export type UserAgentEvent =
   | { readonly type: 'UA.CONNECTING' }
   | { readonly type: 'UA.CONNECTED' }
-  | { readonly type: 'UA.DISCONNECTED'; readonly reason: string }
+  /** The transport is down: `cause` says why, `reason` is the stack's own wording, for logs. */
+  | { readonly type: 'UA.DISCONNECTED'; readonly cause: UserAgentCause; readonly reason: string }
   | { readonly type: 'UA.REGISTERED' }
   | { readonly type: 'UA.UNREGISTERED' }
-  | { readonly type: 'UA.REGISTRATION.FAILED'; readonly cause: string; readonly code: number | null }
+  /** A REGISTER failed: why, and the status code of the final response when there was one. */
+  | { readonly type: 'UA.REGISTRATION.FAILED'; readonly cause: UserAgentCause; readonly code: number | null }
   | { readonly type: 'UA.CALL.INCOMING'; readonly call: CallPort }
   | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
 

@@ -334,7 +334,7 @@ export const phoneMachine = setup({
           on: {
             'UA.DISCONNECTED': {
               target: 'reconnecting',
-              actions: emit(({ event }) => ({ type: 'transport.disconnected' as const, reason: event.reason })),
+              actions: emit(({ event }) => ({ type: 'transport.disconnected' as const, cause: event.cause, reason: event.reason })),
             },
           },
         },
@@ -351,7 +351,7 @@ export const phoneMachine = setup({
             // Calls end first, each the way its own hang-up would end it, so every end is on the wire and
             // reported with its cause before the transport closes.
             target: '.disconnected',
-            actions: ['endCalls', { type: 'tellAgent', params: { type: 'AGENT.STOP' } }, emit({ type: 'transport.disconnected' as const, reason: 'stopped' })],
+            actions: ['endCalls', { type: 'tellAgent', params: { type: 'AGENT.STOP' } }, emit({ type: 'transport.disconnected' as const, cause: 'stopped' as const, reason: 'stopped' })],
           },
         ],
       },
@@ -405,7 +405,7 @@ export const phoneMachine = setup({
         failed: {
           entry: emit(({ context }) => ({
             type: 'registration.failed' as const,
-            cause: context.lastRegistrationFailure?.cause ?? 'unknown',
+            cause: context.lastRegistrationFailure?.cause ?? 'internal-error',
             code: context.lastRegistrationFailure?.code ?? null,
             attempt: context.registrationAttempts,
             willRetry: mayRetryRegistration(context),

@@ -1,5 +1,5 @@
 import type { ActorRefFrom, DoneActorEvent } from 'xstate';
-import type { CallDirection, CallOptions, Credentials, RemoteIdentity, UserAgentEvent } from '../adapters/port';
+import type { CallDirection, CallOptions, Credentials, RemoteIdentity, UserAgentCause, UserAgentEvent } from '../adapters/port';
 import type { CallMachine } from './call.machine';
 import type { CallEnd, CallOutput, Clock, RecordPermission } from './call.types';
 
@@ -51,7 +51,7 @@ export interface PhoneContext extends PhoneSettings {
   readonly clock: Clock;
   readonly recordPermissions: RecordPermission;
   readonly registrationAttempts: number;
-  readonly lastRegistrationFailure: { readonly cause: string; readonly code: number | null } | null;
+  readonly lastRegistrationFailure: { readonly cause: UserAgentCause; readonly code: number | null } | null;
   readonly calls: Readonly<Record<string, CallEntry>>;
   /** Call ids, oldest first. */
   readonly order: readonly string[];
@@ -117,12 +117,12 @@ export type AgentCommand =
 /** Events the phone actor emits for listeners outside the actor system. */
 export type PhoneEmitted =
   | { readonly type: 'transport.connected' }
-  | { readonly type: 'transport.disconnected'; readonly reason: string }
+  | { readonly type: 'transport.disconnected'; readonly cause: UserAgentCause; readonly reason: string }
   | { readonly type: 'registration.registered' }
   | { readonly type: 'registration.unregistered' }
   | {
       readonly type: 'registration.failed';
-      readonly cause: string;
+      readonly cause: UserAgentCause;
       readonly code: number | null;
       readonly attempt: number;
       readonly willRetry: boolean;

@@ -2,7 +2,7 @@ import { asyncScheduler, distinctUntilChanged, Observable, map } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
 import type { Actor, InspectionEvent, Observer } from 'xstate';
-import type { CallOptions, DtmfOptions, UserAgentPort } from '../adapters/port';
+import type { CallOptions, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
@@ -48,14 +48,14 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
 export type PhoneEventMap = {
   /** Connected to the SIP server. */
   connected: [];
-  /** Lost or closed the connection to the SIP server. */
-  disconnected: [{ readonly reason: string }];
+  /** Lost (`connection-error`) or closed (`stopped`) the connection to the SIP server; `reason` is the stack's wording, for logs. */
+  disconnected: [{ readonly cause: UserAgentCause; readonly reason: string }];
   /** Registration succeeded. */
   registered: [];
   /** Registration ended. */
   unregistered: [];
   /** Registration failed; the cause and code, and whether the phone will retry. */
-  registrationFailed: [{ readonly cause: string; readonly code: number | null; readonly attempt: number; readonly willRetry: boolean }];
+  registrationFailed: [{ readonly cause: UserAgentCause; readonly code: number | null; readonly attempt: number; readonly willRetry: boolean }];
   /** `isRegistered` changed. */
   isRegisteredChange: [isRegistered: boolean];
   /** A call exists (either direction). */
@@ -459,7 +459,7 @@ export class Phone {
       case 'transport.connected':
         return this.hub.emit('connected');
       case 'transport.disconnected':
-        return this.hub.emit('disconnected', { reason: event.reason });
+        return this.hub.emit('disconnected', { cause: event.cause, reason: event.reason });
       case 'registration.registered':
         return this.hub.emit('registered');
       case 'registration.unregistered':

@@ -1,4 +1,4 @@
-import type { EndCause, EndReport, Originator } from '../port';
+import type { EndCause, EndReport, Originator, UserAgentCause } from '../port';
 
 /**
  * JsSIP's `C.causes`, keyed on their string values (JsSIP spells `BYE` as 'Terminated'), mapped to the
@@ -72,4 +72,30 @@ export function endReportOf(
     reason = message;
   }
   return { cause: endCauseOf(jssipCause), code, originator: who, reason };
+}
+
+/**
+ * The port's {@link UserAgentCause} for a failed REGISTER, from JsSIP's `registrationFailed` cause
+ * string and the final response's status code when there was one (JsSIP derives the string from
+ * the code; the code is the more precise of the two).
+ */
+export function userAgentCauseOf(jssipCause: string | undefined, code: number | null): UserAgentCause {
+  if (code !== null) {
+    if (code === 401 || code === 407) return 'authentication-error';
+    if (code === 403 || code === 603) return 'rejected';
+    if (code === 404 || code === 604) return 'not-found';
+    if (code === 480 || code === 410 || code === 408 || code === 430) return 'unavailable';
+    if (code >= 300 && code < 400) return 'redirected';
+    if (code >= 400 && code <= 699) return 'sip-failure';
+  }
+  switch (jssipCause) {
+    case 'Authentication Error':
+      return 'authentication-error';
+    case 'Request Timeout':
+      return 'request-timeout';
+    case 'Connection Error':
+      return 'connection-error';
+    default:
+      return 'internal-error';
+  }
 }

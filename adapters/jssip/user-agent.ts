@@ -10,6 +10,7 @@ import type {
   UserAgentPort,
 } from '../port';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
+import { userAgentCauseOf } from './causes';
 import { EventBuffer } from './event-buffer';
 import { errorText, guard, silentLogger, type AdapterLogger } from './guard';
 import type { RecordingBackend } from './recording';
@@ -56,8 +57,6 @@ interface PendingRefer {
   readonly event: IncomingReferEvent;
 }
 
-const AUTHENTICATION_CAUSE = 'Authentication Error';
-
 function loadJsSip(): typeof JsSIPModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('jssip') as typeof JsSIPModule;
@@ -81,6 +80,8 @@ class JsSipUserAgent implements UserAgentPort {
   private readonly env: CallEnvironment;
   private ua: UA | null = null;
   private wantRegistered = false;
+  /** Set by `stop()` until the next `start()`: the transport closing then is ours, not a failure. */
+  private stopping = false;
   private pendingLocal: JsSipCall | null = null;
   private disposed = false;
 
@@ -106,6 +107,7 @@ class JsSipUserAgent implements UserAgentPort {
 
   start(): void {
     if (this.disposed) return;
+    this.stopping = false;
     const ua = this.ua ?? this.createUa();
     if (!ua) return;
     guard(this.logger, 'ua.start', () => ua.start());
@@ -113,6 +115,7 @@ class JsSipUserAgent implements UserAgentPort {
 
   stop(): void {
     this.wantRegistered = false;
+    this.stopping = true;
     const ua = this.ua;
     if (ua) guard(this.logger, 'ua.stop', () => ua.stop());
   }
@@ -272,7 +275,11 @@ class JsSipUserAgent implements UserAgentPort {
       return ua;
     } catch (error) {
       // A configuration error: say so without echoing the configuration (it holds the credentials).
-      this.emit({ type: 'UA.DISCONNECTED', reason: `configuration error: ${errorText(error).replace(/password|ha1/gi, '***')}` });
+      this.emit({
+        type: 'UA.DISCONNECTED',
+        cause: 'internal-error',
+        reason: `configuration error: ${errorText(error).replace(/password|ha1/gi, '***')}`,
+      });
       return null;
     }
   }
@@ -294,15 +301,20 @@ class JsSipUserAgent implements UserAgentPort {
       if (this.wantRegistered) ua.register();
     });
     on('disconnected', (e: { error?: boolean; code?: number; reason?: string }) =>
-      this.emit({ type: 'UA.DISCONNECTED', reason: e.reason || (e.code !== undefined ? `code ${e.code}` : e.error ? 'error' : 'closed') }),
+      this.emit({
+        type: 'UA.DISCONNECTED',
+        cause: this.stopping ? 'stopped' : 'connection-error',
+        reason: e.reason || (e.code !== undefined ? `code ${e.code}` : e.error ? 'error' : 'closed'),
+      }),
     );
     on('registered', () => this.emit({ type: 'UA.REGISTERED' }));
     on('unregistered', () => this.emit({ type: 'UA.UNREGISTERED' }));
     on('registrationFailed', (e: { cause?: string; response?: { status_code?: number } | null }) => {
-      const cause = e.cause ?? 'unknown';
-      this.emit({ type: 'UA.REGISTRATION.FAILED', cause, code: e.response?.status_code ?? null });
+      const code = e.response?.status_code ?? null;
+      const cause = userAgentCauseOf(e.cause, code);
+      this.emit({ type: 'UA.REGISTRATION.FAILED', cause, code });
       // Wrong credentials do not get better by retrying every refresh.
-      if (cause === AUTHENTICATION_CAUSE) this.wantRegistered = false;
+      if (cause === 'authentication-error') this.wantRegistered = false;
     });
     // No 'registrationExpiring' listener on purpose: with one, JsSIP stops refreshing by itself.
     on('newRTCSession', (e: { originator: string; session: RTCSession; request: { replaces?: { call_id: string } } }) => {

@@ -1,4 +1,4 @@
-import type { Credentials } from '../port';
+import type { Credentials, UserAgentCause } from '../port';
 import type { MemoryCall } from './call';
 import type { CallLink } from './call-context';
 import { reasonPhrase } from './causes';
@@ -34,8 +34,8 @@ export interface MemoryAccount {
 
 /** Why the registrar refused a REGISTER. */
 export interface RegistrationFailure {
-  /** `authentication-error` (401 wrong secret, 403 wrong user) or `not-found` (404 no account). */
-  readonly cause: string;
+  /** `authentication-error` (401 wrong secret), `rejected` (403 wrong user) or `not-found` (404 no account). */
+  readonly cause: UserAgentCause;
   /** SIP status code of the refusal. */
   readonly code: number;
 }
@@ -166,7 +166,7 @@ export class MemorySipNetwork implements CallLink {
   authenticate(number: string, credentials: Credentials): RegistrationFailure | null {
     const account = this.accounts.get(number);
     if (account === undefined) return { cause: 'not-found', code: 404 };
-    if (credentials.authorizationUser !== number) return { cause: 'authentication-error', code: 403 };
+    if (credentials.authorizationUser !== number) return { cause: 'rejected', code: 403 };
     if (account.password === undefined && account.ha1 === undefined) return null;
     if (credentials.ha1 !== undefined) {
       return account.ha1 !== undefined && credentials.ha1 === account.ha1 ? null : { cause: 'authentication-error', code: 401 };

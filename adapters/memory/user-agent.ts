@@ -126,7 +126,7 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner {
     this.epoch++;
     this.network.defer(() => {
       if (wasRegistered) this.events.emit({ type: 'UA.UNREGISTERED' });
-      this.events.emit({ type: 'UA.DISCONNECTED', reason: 'stopped' });
+      this.events.emit({ type: 'UA.DISCONNECTED', cause: 'stopped', reason: 'stopped' });
     });
   }
 
@@ -216,7 +216,7 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner {
     this.transportUp = false;
     if (this.connection !== 'connected') return;
     this.connection = 'connecting';
-    this.events.emit({ type: 'UA.DISCONNECTED', reason: 'transport dropped' });
+    this.events.emit({ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'transport dropped' });
     if (this.registered) {
       this.unbind();
       this.registerAfterReconnect = true;

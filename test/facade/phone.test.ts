@@ -113,7 +113,7 @@ describe('connected / disconnected / disconnect()', () => {
     const events = recordPhone(phone);
     ua.dropTransport();
     await rig.settle();
-    expect(events.first('disconnected')).toEqual([{ reason: 'transport dropped' }]);
+    expect(events.first('disconnected')).toEqual([{ cause: 'connection-error', reason: 'transport dropped' }]);
     expect(phone.isRegistered).toBe(false);
     ua.restoreTransport();
     await rig.settle();

@@ -407,7 +407,7 @@ describe('transport drop during a call', () => {
     expect(a.phone.isRegistered).toBe(false);
     expect(a.stateTrail('transport')).toEqual(['reconnecting']);
     expect(a.stateTrail('registration')).toEqual(['unregistered']);
-    expect(a.eventsOf('disconnected')).toEqual([{ reason: 'transport dropped' }]);
+    expect(a.eventsOf('disconnected')).toEqual([{ cause: 'connection-error', reason: 'transport dropped' }]);
     expect(a.eventsOf('isRegisteredChange')).toEqual([false]);
     await flow.settle();
     expect(aCall.session.state).toMatchObject({ phase: 'confirmed', hold: 'active' });

@@ -69,7 +69,7 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
       bad.ua.start();
       bad.ua.register();
       const failed = await bad.events.waitFor('UA.REGISTRATION.FAILED');
-      expect(failed).toMatchObject({ cause: 'Authentication Error', code: 401 });
+      expect(failed).toMatchObject({ cause: 'authentication-error', code: 401 });
       expect(bad.events.all('UA.REGISTERED')).toHaveLength(0);
     } finally {
       await bad.stop();

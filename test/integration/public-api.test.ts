@@ -101,7 +101,7 @@ describeIntegration('public API (createPhone) on JsSIP against Kamailio', () => 
     try {
       bad.phone.start();
       const failed = await bad.log.waitFor('registrationFailed');
-      expect(failed).toEqual({ cause: 'Authentication Error', code: 401, attempt: 1, willRetry: false });
+      expect(failed).toEqual({ cause: 'authentication-error', code: 401, attempt: 1, willRetry: false });
       expect(registers).toBe(2); // the first REGISTER and the one with the (wrong) credentials
       await sleep(1000); // 20× the retry base: a retry storm would be well under way
       expect(registers).toBe(2);

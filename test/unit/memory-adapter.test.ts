@@ -107,7 +107,7 @@ describe('memory adapter: registration and transport', () => {
     ua.setCredentials({ authorizationUser: '9999', password: 'secret' });
     ua.register();
     await network.settle();
-    expect(log[log.length - 1]).toEqual({ type: 'UA.REGISTRATION.FAILED', cause: 'authentication-error', code: 403 });
+    expect(log[log.length - 1]).toEqual({ type: 'UA.REGISTRATION.FAILED', cause: 'rejected', code: 403 });
   });
 
   it('without auto-created accounts, an unknown number cannot register', async () => {
@@ -142,7 +142,7 @@ describe('memory adapter: registration and transport', () => {
     logs[0].length = 0;
     ua.stop();
     await network.settle();
-    expect(logs[0]).toEqual([{ type: 'UA.UNREGISTERED' }, { type: 'UA.DISCONNECTED', reason: 'stopped' }]);
+    expect(logs[0]).toEqual([{ type: 'UA.UNREGISTERED' }, { type: 'UA.DISCONNECTED', cause: 'stopped', reason: 'stopped' }]);
     expect(ua.connectionState).toBe('disconnected');
   });
 

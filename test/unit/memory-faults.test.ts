@@ -110,7 +110,7 @@ describe('memory adapter: scripted faults', () => {
     alice.events.length = 0;
 
     alice.ua.dropTransport();
-    expect(alice.events).toEqual([{ type: 'UA.DISCONNECTED', reason: 'transport dropped' }, { type: 'UA.UNREGISTERED' }]);
+    expect(alice.events).toEqual([{ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'transport dropped' }, { type: 'UA.UNREGISTERED' }]);
     expect(finals(acLog)).toEqual([{ type: 'SIP.FAILED', cause: 'connection-error', code: null, originator: 'system', reason: 'Connection Error' }]);
     await network.settle();
     expect(finals(carol.incoming[0].log)).toEqual([expect.objectContaining({ type: 'SIP.FAILED', cause: 'canceled', originator: 'remote' })]);

@@ -405,7 +405,7 @@ describe('phone machine: call actions do not depend on transport or registration
     h.connect();
     h.created('a', 'outgoing');
     h.confirm('a');
-    h.agent({ type: 'UA.DISCONNECTED', reason: 'network' });
+    h.agent({ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'network' });
     expect(h.snapshot.value).toEqual({ transport: 'reconnecting', registration: 'unregistered' });
     expect(h.call('a')?.matches('confirmed')).toBe(true);
     h.toCall('a', { type: 'CALL.HANGUP' });
@@ -414,14 +414,28 @@ describe('phone machine: call actions do not depend on transport or registration
     expect(h.context.calls).toEqual({});
   });
 
-  it('PHONE.ANSWER and PHONE.STOP leave calls working', () => {
-    const h = startPhone();
+  it('PHONE.STOP ends every call through its own machine (480 for a ringing incoming call, CANCEL, BYE), then stops the agent', () => {
+    const h = startPhone({ maxCalls: 3 });
     h.connect();
     h.created('in', 'incoming');
+    h.created('out', 'outgoing');
+    h.created('up', 'outgoing');
+    h.confirm('up');
+    h.ua.clear();
     h.send({ type: 'PHONE.STOP' });
-    h.send({ type: 'PHONE.ANSWER', callId: 'in', options: {} });
-    expect(h.sip.types('in')).toEqual(['PORT.ANSWER']);
-    expect(h.context.calls['in']).toBeDefined();
+    expect(h.sip.commands('in')).toEqual([{ type: 'PORT.REJECT', code: 480 }]);
+    expect(h.sip.types('out')).toEqual(['PORT.CANCEL']);
+    expect(h.sip.types('up')).toContain('PORT.HANGUP');
+    expect(h.ua.types()).toEqual(['AGENT.STOP']);
+    h.port('in', { type: 'SIP.FAILED', cause: 'unavailable', code: 480, originator: 'local' });
+    h.port('out', { type: 'SIP.FAILED', cause: 'canceled', code: 487, originator: 'local' });
+    h.port('up', { type: 'SIP.ENDED', cause: 'bye', code: null, originator: 'local' });
+    expect(h.emittedOf('call.removed').map((e) => [e.callId, e.end.cause, e.end.code])).toEqual([
+      ['in', 'rejected', 480],
+      ['out', 'canceled', 487],
+      ['up', 'bye', null],
+    ]);
+    expect(h.context.calls).toEqual({});
   });
 });
 

@@ -55,9 +55,9 @@ describe('phone machine: transport region', () => {
     h.agent({ type: 'UA.CONNECTED' });
     expect(transport(h)).toBe('connected');
     expect(h.emittedTypes()).toEqual(['transport.connected']);
-    h.agent({ type: 'UA.DISCONNECTED', reason: 'socket closed' });
+    h.agent({ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'socket closed' });
     expect(transport(h)).toBe('reconnecting');
-    expect(h.emittedOf('transport.disconnected')).toEqual([{ type: 'transport.disconnected', reason: 'socket closed' }]);
+    expect(h.emittedOf('transport.disconnected')).toEqual([{ type: 'transport.disconnected', cause: 'connection-error', reason: 'socket closed' }]);
     h.agent({ type: 'UA.CONNECTED' });
     expect(transport(h)).toBe('connected');
     expect(h.emittedOf('transport.connected')).toHaveLength(2);
@@ -67,7 +67,7 @@ describe('phone machine: transport region', () => {
   it('a failed first connection goes to reconnecting', () => {
     const h = startPhone();
     h.send({ type: 'PHONE.START' });
-    h.agent({ type: 'UA.DISCONNECTED', reason: 'refused' });
+    h.agent({ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'refused' });
     expect(transport(h)).toBe('reconnecting');
   });
 
@@ -149,7 +149,7 @@ describe('phone machine: registration region', () => {
     const h = startPhone();
     h.connect();
     h.clearEmitted();
-    h.agent({ type: 'UA.DISCONNECTED', reason: 'network' });
+    h.agent({ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'network' });
     expect(registration(h)).toBe('unregistered');
     expect(h.emittedOf('registration.changed')).toEqual([{ type: 'registration.changed', isRegistered: false }]);
     h.ua.clear();
@@ -163,7 +163,7 @@ describe('phone machine: registration region', () => {
     afterEach(() => jest.useRealTimers());
 
     function failRegistration(h: PhoneHarness, code: number | null = 503): void {
-      h.agent({ type: 'UA.REGISTRATION.FAILED', cause: 'Service Unavailable', code });
+      h.agent({ type: 'UA.REGISTRATION.FAILED', cause: 'unavailable', code });
     }
 
     it('failure → failed with attempts, registration.failed, then retries after 2 s, 4 s, 8 s, 16 s, 32 s and stops after reRegistryPhoneTimes (5) retries', () => {
@@ -177,11 +177,11 @@ describe('phone machine: registration region', () => {
         failRegistration(h);
         expect(registration(h)).toBe('failed');
         expect(h.context.registrationAttempts).toBe(attempt);
-        expect(h.context.lastRegistrationFailure).toEqual({ cause: 'Service Unavailable', code: 503 });
+        expect(h.context.lastRegistrationFailure).toEqual({ cause: 'unavailable', code: 503 });
         const failed = h.emittedOf('registration.failed');
         expect(failed[failed.length - 1]).toEqual({
           type: 'registration.failed',
-          cause: 'Service Unavailable',
+          cause: 'unavailable',
           code: 503,
           attempt,
           willRetry: attempt <= 5,
@@ -249,7 +249,7 @@ describe('phone machine: registration region', () => {
       failRegistration(h, code);
       expect(registration(h)).toBe('failed');
       expect(h.emittedOf('registration.failed')).toEqual([
-        { type: 'registration.failed', cause: 'Service Unavailable', code, attempt: 1, willRetry: false },
+        { type: 'registration.failed', cause: 'unavailable', code, attempt: 1, willRetry: false },
       ]);
       jest.advanceTimersByTime(10 * 60_000);
       expect(registers(h)).toBe(1);
@@ -302,7 +302,7 @@ describe('phone machine: registration region', () => {
       const h = startPhone();
       h.connect(false);
       failRegistration(h);
-      h.agent({ type: 'UA.DISCONNECTED', reason: 'network' });
+      h.agent({ type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'network' });
       jest.advanceTimersByTime(60_000);
       expect(registration(h)).toBe('unregistered');
       expect(registers(h)).toBe(1);
