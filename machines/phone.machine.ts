@@ -1,5 +1,5 @@
 import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
-import type { DoneActorEvent } from 'xstate';
+import type { DoneActorEvent, EventObject } from 'xstate';
 import { callMachine } from './call.machine';
 import { DEFAULT_REJECT_CODE, systemClock } from './call.types';
 import type { CallOutput } from './call.types';
@@ -13,6 +13,8 @@ import type {
   PhoneEvent,
   PhoneInput,
   PhoneSettings,
+  ReferOutcome,
+  ReferQuestion,
 } from './phone.types';
 
 /** Defaults of every phone setting. */
@@ -26,12 +28,17 @@ export const DEFAULT_PHONE_SETTINGS: PhoneSettings = {
   registrationRetryMaxMs: 60_000,
   overCapCode: 486,
   rejectCode: DEFAULT_REJECT_CODE,
+  referTimeoutMs: 30_000,
 };
 
 /** Code a ringing incoming call is declined with when the phone goes offline (480 Temporarily Unavailable). */
 export const OFFLINE_REJECT_CODE = 480;
 
 type CallCreated = Extract<AgentEvent, { type: 'UA.CALL.CREATED' }>;
+
+/** Ids of the actor that asks the app about a REFER, and of the end of the wait for its answer. */
+const referDecisionId = (referId: string) => `refer-decision:${referId}`;
+const referTimeoutId = (referId: string) => `refer-timeout:${referId}`;
 
 /** Registration failures not worth retrying: the same credentials would fail the same way. */
 const PERMANENT_REGISTRATION_CODES = new Set([401, 403, 404, 407]);
@@ -110,6 +117,10 @@ export const phoneMachine = setup({
   actors: {
     call: callMachine,
     ua: fromCallback<AgentCommand, Record<string, never>>(() => undefined),
+    /** Asks the app whether to follow an incoming REFER; answers with `PHONE.REFER.DECIDED`. Accepts by default. */
+    referDecision: fromCallback<EventObject, ReferQuestion>(({ input, sendBack }) => {
+      sendBack({ type: 'PHONE.REFER.DECIDED', referId: input.referId, accept: true });
+    }),
   },
   actions: {
     tellAgent: sendTo('ua', (_, command: AgentCommand) => command),
@@ -208,14 +219,48 @@ export const phoneMachine = setup({
         if (entry) enqueue.sendTo(entry.ref, { type: 'CALL.HANGUP', rejectCode: OFFLINE_REJECT_CODE });
       }
     }),
-    handleRefer: enqueueActions(({ context, event, enqueue }) => {
+    receiveRefer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UA.REFER.RECEIVED') return;
-      const accepted = event.callId in context.calls && countedCalls(context) - 1 < callCap(context);
-      enqueue.sendTo(
-        'ua',
-        accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId, callId: event.callId } : { type: 'AGENT.REJECT_REFER', referId: event.referId },
-      );
-      enqueue.emit({ type: 'refer.received', callId: event.callId, target: event.target, accepted });
+      const { referId, callId, target } = event;
+      const refused: ReferOutcome | null = !(callId in context.calls) ? 'call-ended' : isMaxCall(context) ? 'over-cap' : null;
+      if (refused !== null) {
+        enqueue.sendTo('ua', { type: 'AGENT.REJECT_REFER', referId });
+        enqueue.emit({ type: 'refer.received', callId, target, accepted: false, outcome: refused });
+        return;
+      }
+      enqueue.assign({ refers: ({ context: current }) => ({ ...current.refers, [referId]: { callId, target } }) });
+      enqueue.raise({ type: 'PHONE.REFER.TIMEOUT', referId }, { id: referTimeoutId(referId), delay: context.referTimeoutMs });
+      enqueue.spawnChild('referDecision', { id: referDecisionId(referId), input: { referId, callId, target } });
+    }),
+    /**
+     * Settles the REFERs an event decides: the app's answer, the end of the wait for it, or the end
+     * of the call the REFER came on. Accepting checks the cap again: another call may have come
+     * while the app was deciding.
+     */
+    settleRefers: enqueueActions(({ context, event, enqueue }) => {
+      const settled: Array<[string, ReferOutcome]> = [];
+      if (event.type === 'PHONE.REFER.TIMEOUT') settled.push([event.referId, 'timeout']);
+      else if (event.type === 'PHONE.REFER.DECIDED') {
+        settled.push([event.referId, !event.accept ? 'declined' : isMaxCall(context) ? 'over-cap' : 'accepted']);
+      } else if ('output' in event) {
+        const ended = (event as CallDoneEvent).output.callId;
+        for (const referId in context.refers) if (context.refers[referId].callId === ended) settled.push([referId, 'call-ended']);
+      }
+      for (const [referId, outcome] of settled) {
+        const pending = context.refers[referId];
+        if (!pending) continue;
+        enqueue.cancel(referTimeoutId(referId));
+        enqueue(stopChild(referDecisionId(referId)));
+        enqueue.assign({
+          refers: ({ context: current }) => Object.fromEntries(Object.entries(current.refers).filter(([id]) => id !== referId)),
+        });
+        const accepted = outcome === 'accepted';
+        enqueue.sendTo(
+          'ua',
+          accepted ? { type: 'AGENT.ACCEPT_REFER', referId, callId: pending.callId } : { type: 'AGENT.REJECT_REFER', referId },
+        );
+        enqueue.emit({ type: 'refer.received', callId: pending.callId, target: pending.target, accepted, outcome });
+      }
     }),
     forwardPermissions: enqueueActions(({ context, enqueue }) => {
       for (const id in context.calls) {
@@ -281,6 +326,7 @@ export const phoneMachine = setup({
     registrationAttempts: 0,
     lastRegistrationFailure: null,
     calls: {},
+    refers: {},
     order: [],
     currentSessionID: null,
   }),
@@ -295,7 +341,9 @@ export const phoneMachine = setup({
     },
     'UA.CALL.CREATED': { actions: 'addCall' },
     'UA.CALL.REFUSED': { actions: emit(({ event }) => ({ type: 'call.refused' as const, target: event.target, reason: event.reason })) },
-    'UA.REFER.RECEIVED': { actions: 'handleRefer' },
+    'UA.REFER.RECEIVED': { actions: 'receiveRefer' },
+    'PHONE.REFER.DECIDED': { actions: 'settleRefers' },
+    'PHONE.REFER.TIMEOUT': { actions: 'settleRefers' },
     'PHONE.ANSWER': { guard: 'awaitsAnswer', actions: 'answerCall' },
     'PHONE.SET_CURRENT': {
       guard: 'knownCall',
@@ -313,8 +361,8 @@ export const phoneMachine = setup({
     'PHONE.TRANSFER.COMPLETE': { guard: 'knownCall', actions: 'completeTransfer' },
     'PHONE.TRANSFER.CANCEL': { guard: 'knownCall', actions: 'cancelTransfer' },
     'PHONE.TRANSFER.LINK': { guard: 'mayLinkConsultation', actions: 'linkConsultation' },
-    'xstate.done.actor.*': { actions: 'removeCall' },
-    'PHONE.CALL_DONE': { actions: 'removeCall' },
+    'xstate.done.actor.*': { actions: ['removeCall', 'settleRefers'] },
+    'PHONE.CALL_DONE': { actions: ['removeCall', 'settleRefers'] },
   },
   states: {
     transport: {

@@ -36,6 +36,31 @@ export interface PhoneSettings {
   readonly overCapCode: number;
   /** Status code a ringing incoming call is declined with by `reject()`, `hangup()` or `terminate()`. Default 486. */
   readonly rejectCode: number;
+  /** Longest wait, in ms, for the app's decision on an incoming REFER; without one by then it is declined. Default 30000. */
+  readonly referTimeoutMs: number;
+}
+
+/**
+ * How an incoming REFER was settled:
+ * - `accepted`: the app agreed; the phone places the call to the target
+ * - `declined`: the app said no (or its decision failed)
+ * - `timeout`: no decision within `referTimeoutMs`
+ * - `over-cap`: accepting would exceed the call cap (a transfer has both calls up until the transferor hangs up)
+ * - `call-ended`: the call that carried the REFER ended first
+ */
+export type ReferOutcome = 'accepted' | 'declined' | 'timeout' | 'over-cap' | 'call-ended';
+
+/** An incoming REFER waiting for the app's decision. */
+export interface PendingRefer {
+  /** The call the REFER arrived on (the call to be transferred). */
+  readonly callId: string;
+  /** Where the far end asks us to call (Refer-To). */
+  readonly target: string;
+}
+
+/** What the `referDecision` actor is asked: one incoming REFER to accept or decline. */
+export interface ReferQuestion extends PendingRefer {
+  readonly referId: string;
 }
 
 /** What a phone machine is created with. */
@@ -53,6 +78,8 @@ export interface PhoneContext extends PhoneSettings {
   readonly registrationAttempts: number;
   readonly lastRegistrationFailure: { readonly cause: UserAgentCause; readonly code: number | null } | null;
   readonly calls: Readonly<Record<string, CallEntry>>;
+  /** Incoming REFERs waiting for the app's decision, by REFER id. */
+  readonly refers: Readonly<Record<string, PendingRefer>>;
   /** Call ids, oldest first. */
   readonly order: readonly string[];
   readonly currentSessionID: string | null;
@@ -93,6 +120,11 @@ export type PhoneCommandEvent =
   /** Make an existing established call (`consultationId`, e.g. one we received) the consultation leg of `callId`. */
   | { readonly type: 'PHONE.TRANSFER.LINK'; readonly callId: string; readonly consultationId: string };
 
+/** The app's answer to an incoming REFER (from the `referDecision` actor), or the end of the wait for it. */
+export type ReferDecisionEvent =
+  | { readonly type: 'PHONE.REFER.DECIDED'; readonly referId: string; readonly accept: boolean }
+  | { readonly type: 'PHONE.REFER.TIMEOUT'; readonly referId: string };
+
 /** A call actor reached `ended` (XState's done event, renamed to one type by {@link withCallDoneEvents}). */
 export interface CallDoneEvent {
   readonly type: 'PHONE.CALL_DONE';
@@ -100,7 +132,7 @@ export interface CallDoneEvent {
 }
 
 /** Everything the phone machine accepts. */
-export type PhoneEvent = PhoneCommandEvent | AgentEvent | DoneActorEvent<CallOutput> | CallDoneEvent;
+export type PhoneEvent = PhoneCommandEvent | AgentEvent | ReferDecisionEvent | DoneActorEvent<CallOutput> | CallDoneEvent;
 
 /** Commands the phone asks the user agent to carry out (sent to its `ua` actor). */
 export type AgentCommand =
@@ -140,6 +172,12 @@ export type PhoneEmitted =
       readonly code: number;
       readonly reason: 'over-cap';
     }
-  | { readonly type: 'refer.received'; readonly callId: string; readonly target: string; readonly accepted: boolean }
+  | {
+      readonly type: 'refer.received';
+      readonly callId: string;
+      readonly target: string;
+      readonly accepted: boolean;
+      readonly outcome: ReferOutcome;
+    }
   | { readonly type: 'recordPermissions.changed'; readonly recordPermissions: RecordPermission }
   | { readonly type: 'current.changed'; readonly currentSessionID: string | null };

@@ -8,10 +8,12 @@ import type { RecordPermission, StaticIdentity, TerminateKind } from '../machine
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
 import { phoneMachine, withCallDoneEvents } from '../machines/phone.machine';
-import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings } from '../machines/phone.types';
+import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings, ReferOutcome } from '../machines/phone.types';
 import { isValidTarget } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
 import { callPortBridge } from './call-port-bridge';
+import { referDecision } from './refer-decision';
+import type { ReferPolicy } from './refer-decision';
 import type { StaticCallStatus } from './call-status';
 import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
@@ -31,6 +33,15 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly deviceIds?: { cameraId?: string; microphoneId?: string };
   /** DTMF transport and timing. Default SIP INFO, 100 ms tones, 70 ms gaps. */
   readonly dtmf?: Partial<DtmfOptions>;
+  /**
+   * What to do when the far end transfers us (an incoming REFER): `'accept'` (the default),
+   * `'decline'`, or a function asked each time — `({ callId, target, session }) => boolean |
+   * Promise<boolean>` — to show "Transfer to 1003? Accept / Decline". Without an answer within
+   * `referTimeoutMs` (30 s by default) the REFER is declined. A REFER that would exceed the call cap is
+   * declined without asking. Either way the far end gets the outcome as a final NOTIFY, and
+   * `referReceived` reports it.
+   */
+  readonly refer?: ReferPolicy;
   /** Interval of the quality reports, in ms. Default 3000. */
   readonly reportIntervalMs?: number;
   /** Turn the periodic quality reports off. Default on. */
@@ -70,8 +81,12 @@ export type PhoneEventMap = {
   recordPermissionsChange: [recordPermissions: RecordPermission];
   /** An incoming call was answered 486 because the phone was at its cap. */
   incomingRejected: [{ readonly callId: string; readonly number: string; readonly name: string | null; readonly code: number }];
-  /** The far end asked us to call someone else (REFER); `accepted` says whether the phone did. */
-  referReceived: [{ readonly callId: string; readonly target: string; readonly accepted: boolean }];
+  /**
+   * The far end asked us to call someone else (REFER) and the phone settled it: `accepted` says
+   * whether it places that call, `outcome` why (`accepted`, `declined`, `timeout`, `over-cap`,
+   * `call-ended`).
+   */
+  referReceived: [{ readonly callId: string; readonly target: string; readonly accepted: boolean; readonly outcome: ReferOutcome }];
   /** `currentSessionID` changed. */
   currentSessionChange: [{ readonly currentSessionID: string | null }];
   /** A method refused to act; the same value is in `lastRefusal`. */
@@ -114,12 +129,13 @@ export class Phone {
       phoneMachine.provide({
         actors: {
           ua: agentBridge(userAgent),
+          referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
           call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
         },
       }),
     );
     const settings = Object.fromEntries(
-      (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode', 'rejectCode'] as const)
+      (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode', 'rejectCode', 'referTimeoutMs'] as const)
         .filter((key) => options[key] !== undefined)
         .map((key) => [key, options[key]]),
     );
@@ -485,7 +501,7 @@ export class Phone {
       case 'incoming.rejected':
         return this.hub.emit('incomingRejected', { callId: event.callId, number: event.remote.number, name: event.remote.name, code: event.code });
       case 'refer.received':
-        return this.hub.emit('referReceived', { callId: event.callId, target: event.target, accepted: event.accepted });
+        return this.hub.emit('referReceived', { callId: event.callId, target: event.target, accepted: event.accepted, outcome: event.outcome });
       case 'recordPermissions.changed':
         return this.hub.emit('recordPermissionsChange', event.recordPermissions);
       case 'current.changed':

@@ -354,7 +354,7 @@ describe('phone machine: incoming REFER', () => {
     h.agent({ type: 'UA.REFER.RECEIVED', callId: 'a', referId: 'r1', target: 'sip:1003@example.test' });
     expect(h.ua.commands).toEqual([{ type: 'AGENT.ACCEPT_REFER', referId: 'r1', callId: 'a' }]);
     expect(h.emittedOf('refer.received')).toEqual([
-      { type: 'refer.received', callId: 'a', target: 'sip:1003@example.test', accepted: true },
+      { type: 'refer.received', callId: 'a', target: 'sip:1003@example.test', accepted: true, outcome: 'accepted' },
     ]);
   });
 
@@ -372,13 +372,24 @@ describe('phone machine: incoming REFER', () => {
     expect(h.sip.types('b')).toEqual(['PORT.HOLD']);
   });
 
-  it('is accepted at the cap: the referred call is handed over, so the count does not grow', () => {
+  it('is declined at the cap: the transferred call stays up until the transferor hangs up, so accepting would exceed it', () => {
     const h = startPhone();
     h.created('a', 'outgoing');
     h.created('b', 'incoming');
     h.ua.clear();
     h.agent({ type: 'UA.REFER.RECEIVED', callId: 'a', referId: 'r1', target: '1003' });
-    expect(h.ua.commands).toEqual([{ type: 'AGENT.ACCEPT_REFER', referId: 'r1', callId: 'a' }]);
+    expect(h.ua.commands).toEqual([{ type: 'AGENT.REJECT_REFER', referId: 'r1' }]);
+    expect(h.emittedOf('refer.received')).toEqual([{ type: 'refer.received', callId: 'a', target: '1003', accepted: false, outcome: 'over-cap' }]);
+  });
+
+  it('is declined with call waiting off (cap 1), even with a single call', () => {
+    const h = startPhone({ callWaiting: false });
+    h.created('a', 'outgoing');
+    h.confirm('a');
+    h.ua.clear();
+    h.agent({ type: 'UA.REFER.RECEIVED', callId: 'a', referId: 'r1', target: '1003' });
+    expect(h.ua.commands).toEqual([{ type: 'AGENT.REJECT_REFER', referId: 'r1' }]);
+    expect(h.context.calls.a).toBeDefined();
   });
 
   it('is rejected over the cap (AGENT.REJECT_REFER)', () => {
