@@ -299,13 +299,21 @@ export type UserAgentEvent =
   /** A REGISTER failed: why, and the status code of the final response when there was one. */
   | { readonly type: 'UA.REGISTRATION.FAILED'; readonly cause: UserAgentCause; readonly code: number | null }
   | { readonly type: 'UA.CALL.INCOMING'; readonly call: CallPort }
+  /**
+   * The far end of call `callId` asks us to call `target` (REFER). The stack has answered it 202 and
+   * NOTIFY 100 (RFC 3515); it stays pending, however long the app takes to decide, until
+   * `acceptRefer` or `rejectRefer` settles it, or the call ends (the stack then drops it).
+   */
   | { readonly type: 'UA.REFER.RECEIVED'; readonly callId: string; readonly referId: string; readonly target: string };
 
 /** The user agent of a SIP stack: transport, registration, and the calls it creates. */
 export interface UserAgentPort {
   /** Open the transport. Reconnection after a drop is the stack's job; it reports it with events. */
   start(): void;
-  /** Close the transport (un-REGISTER first when registered). */
+  /**
+   * Close the transport (un-REGISTER first when registered). The phone has ended its calls before;
+   * a call still up is ended too, since nothing could signal it without the transport.
+   */
   stop(): void;
   /** Send a REGISTER. */
   register(): void;
@@ -315,9 +323,13 @@ export interface UserAgentPort {
   setCredentials(credentials: Credentials): void;
   /** Place a call; the port exists at once and reports progress through its events. */
   call(target: string, options: CallOptions): CallPort;
-  /** Accept an incoming REFER: the stack places the new call and settles the REFER with NOTIFYs. */
+  /**
+   * Accept a REFER reported by `UA.REFER.RECEIVED`: the stack places the new call and settles the
+   * REFER with NOTIFYs (progress, then the new call's final status). `null` when the REFER is
+   * unknown or already settled.
+   */
   acceptRefer(referId: string, options: CallOptions): CallPort | null;
-  /** Refuse an incoming REFER (final NOTIFY with 603). */
+  /** Refuse a REFER reported by `UA.REFER.RECEIVED`: its final NOTIFY says 603 Decline. */
   rejectRefer(referId: string): void;
   /** A call this user agent knows, by Call-ID. */
   getCall(callId: string): CallPort | undefined;
