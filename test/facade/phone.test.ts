@@ -254,7 +254,7 @@ describe('calls by callId', () => {
     const { callId } = await establish(rig, a, b);
     expect(a.phone.blindTransfer(callId, '1003')).toBe(true);
     await rig.settle();
-    expect(bEvents.first('referReceived')).toEqual([{ callId, target: '1003', accepted: true }]);
+    expect(bEvents.first('referReceived')).toEqual([{ callId, target: '1003', accepted: true, outcome: 'accepted' }]);
     expect(a.phone.getSessions()).toEqual([]);
     expect(b.phone.getSessions().map((s) => s.state.remote.number)).toEqual(['1003']);
     expect(c.phone.getSessions().map((s) => [s.state.phase, s.state.remote.number])).toEqual([['confirmed', '1002']]);

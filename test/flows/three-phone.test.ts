@@ -41,7 +41,7 @@ describe('blind transfer A→B to C', () => {
     await flow.settle();
 
     // B's phone accepted the REFER (one call, cap 2) and placed the call to C.
-    expect(b.eventsOf('referReceived')).toEqual([{ callId: ab, target: C, accepted: true }]);
+    expect(b.eventsOf('referReceived')).toEqual([{ callId: ab, target: C, accepted: true, outcome: 'accepted' }]);
     expect(b.calls.size).toBe(2);
     const bNew = b.lastCall();
     const bc = bNew.callId;
@@ -134,7 +134,7 @@ describe('blind transfer A→B to C', () => {
     const aCall = a.call(ab);
     expect(a.phone.blindTransfer(ab, C)).toBe(true);
     await flow.settle();
-    expect(b.eventsOf('referReceived')).toEqual([{ callId: ab, target: C, accepted: false }]);
+    expect(b.eventsOf('referReceived')).toEqual([{ callId: ab, target: C, accepted: false, outcome: 'over-cap' }]);
     expect(b.phone.state.calls).toEqual([ab, cb]);
     expect(sessionEventsOf(aCall, 'transferFailed')).toEqual([{ callId: ab, code: 603, reason: 'Decline' }]);
     expect(aCall.session.state).toMatchObject({ phase: 'confirmed', transfer: 'idle' });
@@ -198,7 +198,7 @@ describe('attended transfer A→B to C', () => {
     expect(parent.session.state.transfer).toBe('attended.referring');
     await flow.settle();
 
-    expect(b.eventsOf('referReceived')).toEqual([{ callId: ab, target: `sip:${C}@memory`, accepted: true }]);
+    expect(b.eventsOf('referReceived')).toEqual([{ callId: ab, target: `sip:${C}@memory`, accepted: true, outcome: 'accepted' }]);
     // B–C connected on a new call that replaced C's consultation leg.
     const bNew = b.lastCall();
     const bc = bNew.callId;
