@@ -16,6 +16,7 @@ import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
 import { EventBuffer } from './event-buffer';
 import { errorText, guard, type AdapterLogger } from './guard';
+import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
 import type { RecordingBackend } from './recording';
 import { replacesTarget, sendRefer, type IncomingReferEvent, type IncomingReplacesEvent } from './refer';
@@ -197,6 +198,10 @@ export class JsSipCall implements CallPort {
     });
     on('refer', (e: IncomingReferEvent) => this.env.referReceived(this, e));
     on('replaces', (e: IncomingReplacesEvent) => this.env.replacesReceived(this, e));
+    // Every SDP the phone sends says the hold that is in force (JsSIP rewrites only its own re-offers).
+    on('sdp', (e: { originator: string; sdp: string }) => {
+      if (e.originator === 'local') e.sdp = heldSdp(e.sdp, session.isOnHold());
+    });
     on('icecandidate', (e: { candidate: RTCIceCandidate; ready: () => void }) => this.onIceCandidate(e));
     on('getusermediafailed', (error: unknown) => {
       this.mediaError = `getUserMedia: ${errorText(error)}`;
