@@ -18,6 +18,7 @@ import { EventBuffer } from './event-buffer';
 import { errorText, guard, type AdapterLogger } from './guard';
 import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
+import { installSessionFixes } from './session-fixes';
 import type { RecordingBackend } from './recording';
 import { replacesTarget, sendRefer, type IncomingReferEvent, type IncomingReplacesEvent } from './refer';
 
@@ -108,6 +109,7 @@ export class JsSipCall implements CallPort {
   private mediaError: string | null = null;
   private iceTimer: ReturnType<typeof setTimeout> | null = null;
   private recordBusy = false;
+  private removeFixes: () => void = () => {};
 
   constructor(
     private readonly env: CallEnvironment,
@@ -154,6 +156,13 @@ export class JsSipCall implements CallPort {
     if (this.session) return;
     this.session = session;
     this.patchSession(session);
+    this.removeFixes = installSessionFixes(session, {
+      logger: this.logger,
+      callIdOwner: this.direction === 'outgoing',
+      reofferFailed: (code, reason) => {
+        this.lastReofferError = { code, reason };
+      },
+    });
     const on = (name: string, fn: (payload: never) => void) => {
       const wrapped = ((payload: never) => guard(this.logger, `session ${name}`, () => fn(payload))) as Listener;
       session.on(name as never, wrapped as never);
@@ -401,6 +410,7 @@ export class JsSipCall implements CallPort {
     if (this.disposed) return;
     this.disposed = true;
     if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.removeFixes();
     const session = this.session;
     if (session) for (const [name, fn] of this.attached) session.removeListener(name, fn);
     this.attached.length = 0;
@@ -571,6 +581,7 @@ export class JsSipCall implements CallPort {
     if (this.finished) return;
     this.finished = true;
     if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.removeFixes();
     let report: EndReport = endReportOf(payload.originator, payload.message, payload.cause);
     if (this.holdFailure) {
       const failure = this.holdFailure;

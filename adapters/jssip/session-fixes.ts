@@ -1,0 +1,226 @@
+/**
+ * Corrections of JsSIP 3.13's RTCSession that the adapter installs on each session it owns, at run
+ * time: the session's own methods are wrapped on the instance (nothing of JsSIP's modules or
+ * prototypes is changed), so the fixes reach every JsSIP installed from the registry and no other
+ * session in the page. Each one depends on JsSIP internals named below; when an internal is missing
+ * (another JsSIP version), that fix is skipped and JsSIP behaves as it did.
+ *
+ * - A request JsSIP already answered with a final response (the 491 of RFC 3261 §14.2 when the far
+ *   end's re-INVITE crosses ours) is not processed any further: JsSIP would emit `reinvite` for it and
+ *   apply its SDP although the far end was told it did not happen.
+ * - Our own re-INVITE answered 491 is retried after RFC 3261 §14.1's delay — 2.1–4 s when we own the
+ *   Call-ID (we sent the dialog's INVITE), 0–2 s otherwise — with a fresh offer, once; JsSIP waits a
+ *   fixed 1 s and resends the stale offer. A second 491 is a failure of the re-INVITE.
+ * - A 2xx from another fork of our INVITE (RFC 3261 §13.2.2.4) is ACKed and then BYEd on its own
+ *   dialog; the call stays with the first answer and nothing is reported. JsSIP sends that ACK and BYE
+ *   on the call's own dialog, hanging up the device that answered first.
+ * - An INFO without a body (a keep-alive some PBXes send, RFC 6086) is answered 200 and changes
+ *   nothing; JsSIP answers 415 and some PBXes drop the call for that.
+ */
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import { guard, type AdapterLogger } from './guard';
+
+/** A message as JsSIP hands it to the session. */
+interface Message {
+  readonly method: string;
+  readonly status_code?: number;
+  readonly body?: string;
+  readonly call_id: string;
+  readonly from_tag: string;
+  readonly to_tag: string;
+  readonly server_transaction?: { readonly state: number };
+  reply?(code: number, reason?: string, extraHeaders?: string[]): void;
+}
+
+interface DialogLike {
+  readonly id: { call_id: string; local_tag: string; remote_tag: string };
+  readonly constructor: new (owner: unknown, message: Message, type: 'UAC') => DialogLike & { error?: unknown };
+  readonly error?: unknown;
+  local_seqnum: number;
+  isTerminated(): boolean;
+  sendRequest(method: string, options?: object): unknown;
+  terminate(): void;
+}
+
+interface ReofferOptions {
+  eventHandlers?: { succeeded?: (response: unknown) => void; failed?: (response?: unknown) => void };
+  [key: string]: unknown;
+}
+
+interface SessionInternals {
+  _dialog?: DialogLike | null;
+  _connection?: RTCPeerConnection | null;
+  _connectionPromiseQueue?: Promise<unknown>;
+  receiveRequest?: (request: Message) => void;
+  _receiveInviteResponse?: (response: Message) => void;
+  _sendReinvite?: (options?: ReofferOptions) => void;
+  isEnded(): boolean;
+  isEstablished(): boolean;
+}
+
+/** Server transaction states after a final response (JsSIP's Transactions.C: ACCEPTED, COMPLETED, TERMINATED, CONFIRMED). */
+const FINALLY_ANSWERED = new Set([4, 5, 6, 7]);
+
+/** RFC 3261 §14.1: how long to wait before retrying a re-INVITE answered 491, in ms. */
+export function glareRetryDelayMs(callIdOwner: boolean, random: () => number = Math.random): number {
+  return callIdOwner ? 2100 + Math.floor(random() * 1900) : Math.floor(random() * 2000);
+}
+
+/** What the fixes need from the call that owns the session. */
+export interface SessionFixesHost {
+  readonly logger: AdapterLogger;
+  /** Whether we sent the dialog's initial INVITE (we own its Call-ID). */
+  readonly callIdOwner: boolean;
+  /** A re-INVITE of ours failed with 491 twice: the failure JsSIP's handlers are about to see. */
+  reofferFailed(code: number, reason: string): void;
+}
+
+/** Install the fixes on `session`. Returns a function that cancels a pending retry. */
+export function installSessionFixes(session: RTCSession, host: SessionFixesHost): () => void {
+  const s = session as unknown as SessionInternals;
+  const { logger } = host;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  const receiveRequest = s.receiveRequest;
+  if (typeof receiveRequest === 'function') {
+    s.receiveRequest = (request: Message) => {
+      const state = request.server_transaction?.state;
+      if (request.method !== 'ACK' && request.method !== 'CANCEL' && state !== undefined && FINALLY_ANSWERED.has(state)) {
+        logger.debug(`jssip adapter: ${request.method} already answered (glare), not processed`);
+        return;
+      }
+      if (request.method === 'INFO' && !request.body && session.isEstablished() && request.reply) {
+        request.reply(200);
+        return;
+      }
+      receiveRequest.call(session, request);
+    };
+  }
+
+  const receiveInviteResponse = s._receiveInviteResponse;
+  if (typeof receiveInviteResponse === 'function') {
+    const forks = new Map<string, DialogLike>();
+    s._receiveInviteResponse = (response: Message) => {
+      const dialog = s._dialog;
+      const code = response.status_code ?? 0;
+      const own = dialog && dialog.id.local_tag === response.from_tag && dialog.id.remote_tag === response.to_tag;
+      if (!dialog || code < 200 || code > 299 || own || typeof dialog.constructor !== 'function') {
+        receiveInviteResponse.call(session, response);
+        return;
+      }
+      guard(logger, 'forked 2xx', () => {
+        const known = forks.get(response.to_tag);
+        if (known) {
+          known.sendRequest('ACK');
+          return;
+        }
+        const fork = new dialog.constructor(session, response, 'UAC');
+        if (fork.error !== undefined) {
+          logger.debug('jssip adapter: forked 2xx without a usable dialog', fork.error);
+          return;
+        }
+        forks.set(response.to_tag, fork);
+        fork.sendRequest('ACK');
+        fork.sendRequest('BYE');
+        // Unknown to the UA from now on: a request on the fork's dialog gets 481, never reaches the call.
+        fork.terminate();
+        logger.debug(`jssip adapter: forked 2xx (to-tag ${response.to_tag}) ACKed and ended on its own dialog`);
+      });
+    };
+  }
+
+  const sendReinvite = s._sendReinvite;
+  if (typeof sendReinvite === 'function') {
+    let attempt: { options: ReofferOptions; retried: boolean } | null = null;
+    let suppressJsSipRetries = 0;
+    const hooked = new WeakSet<object>();
+    const hookDialog = (dialog: DialogLike) => {
+      if (hooked.has(dialog)) return;
+      const proto = Object.getPrototypeOf(dialog) as object;
+      const accessor = Object.getOwnPropertyDescriptor(proto, 'local_seqnum');
+      const isTerminated = dialog.isTerminated;
+      if (!accessor?.get || !accessor.set || typeof isTerminated !== 'function') return;
+      hooked.add(dialog);
+      // JsSIP's in-dialog sender bumps `local_seqnum` through this setter only when a re-INVITE got a
+      // 491, right before it arms its own fixed 1 s retry; its retry timer asks isTerminated() first.
+      Object.defineProperty(dialog, 'local_seqnum', {
+        configurable: true,
+        get: () => accessor.get!.call(dialog),
+        set: (value: number) => {
+          accessor.set!.call(dialog, value);
+          guard(logger, 're-INVITE 491', () => onGlare());
+        },
+      });
+      dialog.isTerminated = () => {
+        if (suppressJsSipRetries > 0) {
+          suppressJsSipRetries -= 1;
+          return true;
+        }
+        return isTerminated.call(dialog);
+      };
+    };
+    const onGlare = () => {
+      const current = attempt;
+      if (!current) return;
+      suppressJsSipRetries += 1;
+      rollbackLocalOffer(s, logger);
+      if (current.retried) {
+        attempt = null;
+        host.reofferFailed(491, 'Request Pending');
+        current.options.eventHandlers?.failed?.({ status_code: 491, reason_phrase: 'Request Pending' });
+        return;
+      }
+      const delay = glareRetryDelayMs(host.callIdOwner);
+      logger.debug(`jssip adapter: re-INVITE answered 491, retrying in ${delay} ms`);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        guard(logger, 're-INVITE retry', () => {
+          if (session.isEnded() || attempt !== current) return;
+          current.retried = true;
+          sendReinvite.call(session, current.options);
+        });
+      }, delay);
+      timers.add(timer);
+    };
+    s._sendReinvite = (options: ReofferOptions = {}) => {
+      attempt = { options, retried: false };
+      const handlers = options.eventHandlers ?? {};
+      const current = attempt;
+      const settle = () => {
+        if (attempt === current) attempt = null;
+      };
+      const wrapped: ReofferOptions = {
+        ...options,
+        eventHandlers: {
+          succeeded: (response: unknown) => {
+            settle();
+            handlers.succeeded?.(response);
+          },
+          failed: (response?: unknown) => {
+            settle();
+            handlers.failed?.(response);
+          },
+        },
+      };
+      current.options = wrapped;
+      if (s._dialog) hookDialog(s._dialog);
+      sendReinvite.call(session, wrapped);
+    };
+  }
+
+  return () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+  };
+}
+
+/** After a 491 our offer is void: roll it back so the far end's offer can be taken and ours re-made. */
+function rollbackLocalOffer(s: SessionInternals, logger: AdapterLogger): void {
+  if (!s._connectionPromiseQueue) return;
+  s._connectionPromiseQueue = s._connectionPromiseQueue
+    .then(async () => {
+      const pc = s._connection;
+      if (pc && pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' } as RTCSessionDescriptionInit);
+    })
+    .catch((error: unknown) => logger.warn('jssip adapter: rollback after a 491 failed', String(error)));
+}
