@@ -14,7 +14,7 @@ import type {
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
-import { EventBuffer } from './event-buffer';
+import { EventBuffer, stackCallback } from './event-buffer';
 import { errorText, guard, type AdapterLogger } from './guard';
 import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
@@ -147,7 +147,7 @@ export class JsSipCall implements CallPort {
   earlyHandlers(): Record<string, Listener> {
     return {
       peerconnection: ((event: { peerconnection: RTCPeerConnection }) =>
-        guard(this.logger, 'peerconnection', () => this.attachPeerConnection(event.peerconnection))) as Listener,
+        stackCallback(this.logger, 'peerconnection', () => this.attachPeerConnection(event.peerconnection))) as Listener,
     };
   }
 
@@ -164,7 +164,7 @@ export class JsSipCall implements CallPort {
       },
     });
     const on = (name: string, fn: (payload: never) => void) => {
-      const wrapped = ((payload: never) => guard(this.logger, `session ${name}`, () => fn(payload))) as Listener;
+      const wrapped = ((payload: never) => stackCallback(this.logger, `session ${name}`, () => fn(payload))) as Listener;
       session.on(name as never, wrapped as never);
       this.attached.push([name, wrapped]);
     };
@@ -346,7 +346,7 @@ export class JsSipCall implements CallPort {
       this.emit({ type: 'SIP.REFER.NOTIFY', code, reason: status.reason_phrase ?? '' });
     };
     const wrap = <A extends unknown[]>(name: string, fn: (...args: A) => void) => (...args: A) =>
-      guard(this.logger, `refer ${name}`, () => fn(...args));
+      stackCallback(this.logger, `refer ${name}`, () => fn(...args));
     subscriber.on('requestSucceeded', wrap('requestSucceeded', () => this.emit({ type: 'SIP.REFER.ACCEPTED' })));
     subscriber.on(
       'requestFailed',
@@ -465,7 +465,7 @@ export class JsSipCall implements CallPort {
     this.pendingHold = kind;
     this.lastReofferError = null;
     const done = () =>
-      guard(this.logger, `${kind} done`, () => {
+      stackCallback(this.logger, `${kind} done`, () => {
         if (this.pendingHold !== kind) return;
         this.pendingHold = null;
         if (this.finished) return;
@@ -531,7 +531,7 @@ export class JsSipCall implements CallPort {
       const wrapped: Record<string, (...args: unknown[]) => void> = {};
       for (const [name, fn] of Object.entries(handlers)) {
         wrapped[name] = (...args: unknown[]) =>
-          guard(this.logger, `${method} ${name}`, () => {
+          stackCallback(this.logger, `${method} ${name}`, () => {
             if ((method === 'INVITE' || method === 'UPDATE') && name === 'onErrorResponse') {
               const response = args[0] as { status_code: number; reason_phrase: string } | undefined;
               if (response) this.lastReofferError = { code: response.status_code, reason: response.reason_phrase };
