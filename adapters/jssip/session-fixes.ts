@@ -14,8 +14,9 @@
  * - A 2xx from another fork of our INVITE (RFC 3261 §13.2.2.4) is ACKed and then BYEd on its own
  *   dialog; the call stays with the first answer and nothing is reported. JsSIP sends that ACK and BYE
  *   on the call's own dialog, hanging up the device that answered first.
- * - An INFO without a body (a keep-alive some PBXes send, RFC 6086) is answered 200 and changes
- *   nothing; JsSIP answers 415 and some PBXes drop the call for that.
+ * - An INFO without a body or a Content-Type (a keep-alive some PBXes send, RFC 6086) is answered 200
+ *   and changes nothing; JsSIP answers 415 and some PBXes drop the call for that. An INFO with a
+ *   Content-Type and an empty body is still the app's (JsSIP reports it).
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { guard, type AdapterLogger } from './guard';
@@ -30,6 +31,7 @@ interface Message {
   readonly to_tag: string;
   readonly server_transaction?: { readonly state: number };
   reply?(code: number, reason?: string, extraHeaders?: string[]): void;
+  hasHeader?(name: string): boolean;
 }
 
 interface DialogLike {
@@ -89,7 +91,7 @@ export function installSessionFixes(session: RTCSession, host: SessionFixesHost)
         logger.debug(`jssip adapter: ${request.method} already answered (glare), not processed`);
         return;
       }
-      if (request.method === 'INFO' && !request.body && session.isEstablished() && request.reply) {
+      if (request.method === 'INFO' && !request.body && !request.hasHeader?.('Content-Type') && session.isEstablished() && request.reply) {
         request.reply(200);
         return;
       }
