@@ -47,3 +47,35 @@ export function heldSdp(sdp: string, hold: HoldFlags): string {
     })
     .join('');
 }
+
+const ZERO_ADDRESS = /^c=IN IP4 0\.0\.0\.0[ \t]*$/m;
+
+/**
+ * An offer that holds us the RFC 2543 way — a connection address of 0.0.0.0 on a stream with a non-zero
+ * port — rewritten to say so with a direction, as RFC 3264 §8.4 requires an agent to understand it
+ * ("neither RTP nor RTCP should be sent to the peer"): `sendrecv` becomes `sendonly`, `recvonly`
+ * becomes `inactive`. JsSIP reads only the direction, so without this the phone neither shows the
+ * remote hold nor stops sending. Streams with a real address are left as they are.
+ */
+export function zeroAddressHoldAsDirection(sdp: string): string {
+  if (!ZERO_ADDRESS.test(sdp)) return sdp;
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const sections = sdp.split(/(?=^m=)/m);
+  const sessionZero = ZERO_ADDRESS.test(sections[0] ?? '');
+  const sessionDirection = DIRECTION.exec(sections[0] ?? '')?.[1] ?? 'sendrecv';
+  return sections
+    .map((section, index) => {
+      if (index === 0) return section;
+      const kind = /^m=(\S+)/.exec(section)?.[1] ?? '';
+      if (!HOLD_MEDIA.has(kind) || /^m=\S+ 0 /.test(section)) return section;
+      const ownAddress = /^c=/m.test(section);
+      if (!(ownAddress ? ZERO_ADDRESS.test(section) : sessionZero)) return section;
+      const current = DIRECTION.exec(section);
+      const direction = current?.[1] ?? sessionDirection;
+      const next = direction === 'sendrecv' || direction === 'sendonly' ? 'sendonly' : 'inactive';
+      if (current) return section.replace(DIRECTION, `a=${next}`);
+      const trimmed = section.endsWith(eol) ? section.slice(0, -eol.length) : section;
+      return `${trimmed}${eol}a=${next}${eol}`;
+    })
+    .join('');
+}

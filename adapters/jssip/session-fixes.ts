@@ -17,9 +17,12 @@
  * - An INFO without a body or a Content-Type (a keep-alive some PBXes send, RFC 6086) is answered 200
  *   and changes nothing; JsSIP answers 415 and some PBXes drop the call for that. An INFO with a
  *   Content-Type and an empty body is still the app's (JsSIP reports it).
+ * - A re-INVITE or UPDATE that holds us the RFC 2543 way (connection address 0.0.0.0) is read as the
+ *   hold it is (see {@link zeroAddressHoldAsDirection}); JsSIP looks only at the direction.
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { guard, type AdapterLogger } from './guard';
+import { zeroAddressHoldAsDirection } from './hold-sdp';
 
 /** A message as JsSIP hands it to the session. */
 interface Message {
@@ -94,6 +97,13 @@ export function installSessionFixes(session: RTCSession, host: SessionFixesHost)
       if (request.method === 'INFO' && !request.body && !request.hasHeader?.('Content-Type') && session.isEstablished() && request.reply) {
         request.reply(200);
         return;
+      }
+      if ((request.method === 'INVITE' || request.method === 'UPDATE') && request.body) {
+        const body = zeroAddressHoldAsDirection(request.body);
+        if (body !== request.body) {
+          (request as { body?: string }).body = body;
+          (request as { sdp?: unknown }).sdp = undefined;
+        }
       }
       receiveRequest.call(session, request);
     };

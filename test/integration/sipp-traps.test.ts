@@ -204,4 +204,16 @@ describeIntegration('jssip-observed.md traps with sipp, through the public API',
     expect(log.all('info')).toHaveLength(0);
     expect(uncaught).toEqual([]);
   });
+  test('an RFC 2543 hold (c=0.0.0.0) is shown as remote hold and answered recvonly; a real address resumes', async () => {
+    const out = await callSipp('zero-address-hold');
+    const states = history(out);
+    const end = (await until(out, (s) => s.phase === 'ended')).end!;
+    expect(end).toMatchObject({ cause: 'bye', originator: 'remote' });
+    // sipp checked the directions of both answers
+    await sippPassed();
+    const remote = states.filter((s) => s.phase === 'confirmed').map((s) => s.remoteHold);
+    expect(remote).toContain(true);
+    expect(remote[remote.length - 1]).toBe(false);
+    expect(uncaught).toEqual([]);
+  });
 });

@@ -93,4 +93,16 @@ describe('hold on the wire (JsSIP adapter, in-process SIP)', () => {
     const answer = await farRequest(rig, dialog.request('INVITE', { body: sdp('sendrecv', 3) }));
     expect(directionOf(bodyOf(answer))).toBe('sendonly');
   });
+  test('the far end holds us the RFC 2543 way (c=0.0.0.0, sendrecv): shown as remote hold, answered recvonly; a real address resumes', async () => {
+    const call = await confirmedOutgoingCall(rig);
+    const zero = sdp('sendrecv', 3).replace('c=IN IP4 127.0.0.1', 'c=IN IP4 0.0.0.0');
+    const ok = await farRequest(rig, call.far.request('INVITE', { body: zero }));
+    expect(directionOf(bodyOf(ok))).toBe('recvonly');
+    rig.socket.deliver(call.far.ack());
+    await until(rig, () => call.session.state.remoteHold, 'remote hold');
+    const resumed = await farRequest(rig, call.far.request('INVITE', { body: sdp('sendrecv', 4) }));
+    expect(directionOf(bodyOf(resumed))).toBe('sendrecv');
+    rig.socket.deliver(call.far.ack());
+    await until(rig, () => !call.session.state.remoteHold, 'remote hold lifted');
+  });
 });
