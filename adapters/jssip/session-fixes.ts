@@ -14,7 +14,7 @@
  * - A 2xx from another fork of our INVITE (RFC 3261 §13.2.2.4) is ACKed and then BYEd on its own
  *   dialog; the call stays with the first answer and nothing is reported. JsSIP sends that ACK and BYE
  *   on the call's own dialog, hanging up the device that answered first.
- * - An INFO without a body or a Content-Type (a keep-alive some PBXes send, RFC 6086) is answered 200
+ * - An INFO without a body or a Content-Type (a keep-alive some PBXes send) is answered 200
  *   and changes nothing; JsSIP answers 415 and some PBXes drop the call for that. An INFO with a
  *   Content-Type and an empty body is still the app's (JsSIP reports it).
  * - A re-INVITE or UPDATE that holds us the RFC 2543 way (connection address 0.0.0.0) is read as the
