@@ -17,6 +17,9 @@
  * - An INFO without a body or a Content-Type (a keep-alive some PBXes send) is answered 200
  *   and changes nothing; JsSIP answers 415 and some PBXes drop the call for that. An INFO with a
  *   Content-Type and an empty body is still the app's (JsSIP reports it).
+ * - An UPDATE without a body in an early dialog, or before the ACK (RFC 3311 §5: allowed there; PBXes
+ *   send one to refresh the target or update the connected party while a call rings) is answered 200;
+ *   JsSIP answers 403 unless the call is confirmed.
  * - A re-INVITE or UPDATE that holds us the RFC 2543 way (connection address 0.0.0.0) is read as the
  *   hold it is (see {@link zeroAddressHoldAsDirection}); JsSIP looks only at the direction.
  */
@@ -96,6 +99,11 @@ export function installSessionFixes(session: RTCSession, host: SessionFixesHost)
       }
       if (request.method === 'INFO' && !request.body && !request.hasHeader?.('Content-Type') && session.isEstablished() && request.reply) {
         request.reply(200);
+        return;
+      }
+      if (request.method === 'UPDATE' && !request.body && request.reply && earlyOrUnacknowledged(session)) {
+        const contact = (s as { _contact?: string })._contact;
+        request.reply(200, undefined, contact ? [`Contact: ${contact}`] : []);
         return;
       }
       if ((request.method === 'INVITE' || request.method === 'UPDATE') && request.body) {
@@ -224,6 +232,13 @@ export function installSessionFixes(session: RTCSession, host: SessionFixesHost)
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
   };
+}
+
+/** JsSIP's session states 2 (1xx received), 4 (waiting for answer), 5 (answered) and 6 (waiting for ACK). */
+const EARLY_OR_UNACKNOWLEDGED = new Set([2, 4, 5, 6]);
+
+function earlyOrUnacknowledged(session: RTCSession): boolean {
+  return EARLY_OR_UNACKNOWLEDGED.has((session as unknown as { status: number }).status);
 }
 
 /** After a 491 our offer is void: roll it back so the far end's offer can be taken and ours re-made. */

@@ -216,4 +216,12 @@ describeIntegration('jssip-observed.md traps with sipp, through the public API',
     expect(remote[remote.length - 1]).toBe(false);
     expect(uncaught).toEqual([]);
   });
+  test('an UPDATE without a body while ringing (early dialog) is answered 200 and the call proceeds', async () => {
+    const out = await callSipp('early-update');
+    expect(out.hangup()).toBe(true);
+    expect((await until(out, (s) => s.phase === 'ended')).end).toMatchObject({ cause: 'bye', originator: 'local' });
+    // sipp fails on anything but a 200 to its UPDATE
+    await sippPassed();
+    expect(uncaught).toEqual([]);
+  });
 });

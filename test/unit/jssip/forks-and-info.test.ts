@@ -70,4 +70,20 @@ describe('forks and INFO (JsSIP adapter, in-process SIP)', () => {
     expect(infos).toEqual([]);
     expect(rig.socket.all(isRequest('BYE'), mark)).toEqual([]);
   });
+  test('an UPDATE without a body while the call rings (early dialog) is answered 200; the call then proceeds', async () => {
+    const mark = rig.socket.mark();
+    const result = await rig.phone.call('bob', { mediaStream: fakeAudioStream() });
+    const session = rig.phone.getSession(result.callId!)!;
+    const invite = await rig.socket.waitFor(isRequest('INVITE'), mark);
+    const far = FarEnd.uas(invite);
+    rig.socket.deliver(far.respond(invite, 180, 'Ringing'));
+    await until(rig, () => session.state.phase === 'ringing', 'ringing');
+    const updateMark = rig.socket.mark();
+    rig.socket.deliver(far.request('UPDATE'));
+    const response = await rig.socket.waitFor((m) => statusOf(m) !== null && methodOf(m) === 'UPDATE', updateMark);
+    expect(statusOf(response)).toBe(200);
+    expect(session.state.phase).toBe('ringing');
+    rig.socket.deliver(far.respond(invite, 200, 'OK', { body: sdp('sendrecv') }));
+    await until(rig, () => session.state.phase === 'confirmed', 'confirmed');
+  });
 });
