@@ -86,4 +86,21 @@ describe('forks and INFO (JsSIP adapter, in-process SIP)', () => {
     rig.socket.deliver(far.respond(invite, 200, 'OK', { body: sdp('sendrecv') }));
     await until(rig, () => session.state.phase === 'confirmed', 'confirmed');
   });
+  test('ringing from one fork, answer from another: the call is the answering fork; a later 2xx from the ringing one is ended', async () => {
+    const mark = rig.socket.mark();
+    const result = await rig.phone.call('bob', { mediaStream: fakeAudioStream() });
+    const session = rig.phone.getSession(result.callId!)!;
+    const invite = await rig.socket.waitFor(isRequest('INVITE'), mark);
+    const ringing = FarEnd.uas(invite, 'ringing');
+    const answering = FarEnd.uas(invite, 'answering');
+    rig.socket.deliver(ringing.respond(invite, 180, 'Ringing'));
+    rig.socket.deliver(answering.respond(invite, 200, 'OK', { body: sdp('sendrecv') }));
+    await until(rig, () => session.state.phase === 'confirmed', 'confirmed');
+    expect(rig.socket.all(isRequest('BYE'), mark)).toEqual([]);
+    expect(toTag(await rig.socket.waitFor(isRequest('ACK'), mark))).toBe('answering');
+    const late = rig.socket.mark();
+    rig.socket.deliver(ringing.respond(invite, 200, 'OK', { body: sdp('sendrecv') }));
+    expect(toTag(await rig.socket.waitFor(isRequest('BYE'), late))).toBe('ringing');
+    expect(session.state.phase).toBe('confirmed');
+  });
 });
