@@ -17,6 +17,8 @@
  * - An INFO without a body or a Content-Type (a keep-alive some PBXes send) is answered 200
  *   and changes nothing; JsSIP answers 415 and some PBXes drop the call for that. An INFO with a
  *   Content-Type and an empty body is still the app's (JsSIP reports it).
+ * - A 422 (Session Interval Too Small) to our INVITE sends the INVITE again with the far end's Min-SE
+ *   (RFC 4028), once; JsSIP fails the call.
  * - An UPDATE without a body in an early dialog, or before the ACK (RFC 3311 §5: allowed there; PBXes
  *   send one to refresh the target or update the connected party while a call rings) is answered 200;
  *   JsSIP answers 403 unless the call is confirmed.
@@ -120,7 +122,12 @@ export function installSessionFixes(session: RTCSession, host: SessionFixesHost)
   const receiveInviteResponse = s._receiveInviteResponse;
   if (typeof receiveInviteResponse === 'function') {
     const forks = new Map<string, DialogLike>();
+    let intervalRaised = false;
     s._receiveInviteResponse = (response: Message) => {
+      if (response.status_code === 422 && !intervalRaised && retryWithMinSe(session, response, logger)) {
+        intervalRaised = true;
+        return;
+      }
       const dialog = s._dialog;
       const code = response.status_code ?? 0;
       const own = dialog && dialog.id.local_tag === response.from_tag && dialog.id.remote_tag === response.to_tag;
@@ -232,6 +239,54 @@ export function installSessionFixes(session: RTCSession, host: SessionFixesHost)
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
   };
+}
+
+interface ClientTransaction {
+  readonly ua: unknown;
+  readonly transport: unknown;
+  readonly eventHandlers: unknown;
+  readonly constructor: new (ua: unknown, transport: unknown, request: unknown, eventHandlers: unknown) => { send(): void };
+}
+
+interface InitialInvite {
+  cseq: number;
+  readonly transaction?: ClientTransaction;
+  getHeader(name: string): string | undefined;
+  setHeader(name: string, value: string): void;
+}
+
+/**
+ * RFC 4028 §6: a 422 to our INVITE carries the far end's Min-SE; the INVITE goes again, in a new
+ * transaction with the next CSeq, asking for that interval. JsSIP fails the call instead. The retry
+ * reuses JsSIP's own transaction class and response handling (`request.transaction`, private).
+ */
+function retryWithMinSe(session: RTCSession, response: Message, logger: AdapterLogger): boolean {
+  const internals = session as unknown as {
+    _request?: InitialInvite;
+    _is_canceled?: boolean;
+    _sessionTimers?: { enabled: boolean; defaultExpires: number };
+    status: number;
+  };
+  const minSe = Number.parseInt((response as { getHeader?(name: string): string | undefined }).getHeader?.('Min-SE') ?? '', 10);
+  const request = internals._request;
+  const transaction = request?.transaction;
+  const timers = internals._sessionTimers;
+  if (!Number.isFinite(minSe) || minSe <= 0 || !request || !transaction || typeof transaction.constructor !== 'function') return false;
+  if (!timers?.enabled || internals._is_canceled || (internals.status !== 1 && internals.status !== 2)) return false;
+  return (
+    guard(logger, '422 retry', () => {
+      timers.defaultExpires = Math.max(timers.defaultExpires, minSe);
+      const current = request.getHeader('Session-Expires') ?? '';
+      const params = current.includes(';') ? current.slice(current.indexOf(';')) : '';
+      request.cseq += 1;
+      request.setHeader('cseq', `${request.cseq} INVITE`);
+      request.setHeader('session-expires', `${timers.defaultExpires}${params}`);
+      request.setHeader('min-se', String(minSe));
+      new transaction.constructor(transaction.ua, transaction.transport, request, transaction.eventHandlers).send();
+      logger.debug(`jssip adapter: 422, INVITE sent again with Session-Expires ${timers.defaultExpires}`);
+      return true;
+    }) ?? false
+  );
 }
 
 /** JsSIP's session states 2 (1xx received), 4 (waiting for answer), 5 (answered) and 6 (waiting for ACK). */

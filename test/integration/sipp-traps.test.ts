@@ -224,4 +224,12 @@ describeIntegration('jssip-observed.md traps with sipp, through the public API',
     await sippPassed();
     expect(uncaught).toEqual([]);
   });
+  test('a 422 with Min-SE (RFC 4028): the INVITE is sent again with that interval and the call is answered', async () => {
+    const out = await callSipp('session-interval-422');
+    expect(out.hangup()).toBe(true);
+    expect((await until(out, (s) => s.phase === 'ended')).end).toMatchObject({ cause: 'bye', originator: 'local' });
+    // sipp checked the Session-Expires of both INVITEs
+    await sippPassed();
+    expect(uncaught).toEqual([]);
+  });
 });
