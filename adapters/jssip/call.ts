@@ -14,9 +14,11 @@ import type {
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
-import { EventBuffer } from './event-buffer';
+import { EventBuffer, stackCallback } from './event-buffer';
 import { errorText, guard, type AdapterLogger } from './guard';
+import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
+import { installSessionFixes } from './session-fixes';
 import type { RecordingBackend } from './recording';
 import { replacesTarget, sendRefer, type IncomingReferEvent, type IncomingReplacesEvent } from './refer';
 
@@ -107,6 +109,7 @@ export class JsSipCall implements CallPort {
   private mediaError: string | null = null;
   private iceTimer: ReturnType<typeof setTimeout> | null = null;
   private recordBusy = false;
+  private removeFixes: () => void = () => {};
 
   constructor(
     private readonly env: CallEnvironment,
@@ -144,7 +147,7 @@ export class JsSipCall implements CallPort {
   earlyHandlers(): Record<string, Listener> {
     return {
       peerconnection: ((event: { peerconnection: RTCPeerConnection }) =>
-        guard(this.logger, 'peerconnection', () => this.attachPeerConnection(event.peerconnection))) as Listener,
+        stackCallback(this.logger, 'peerconnection', () => this.attachPeerConnection(event.peerconnection))) as Listener,
     };
   }
 
@@ -153,8 +156,15 @@ export class JsSipCall implements CallPort {
     if (this.session) return;
     this.session = session;
     this.patchSession(session);
+    this.removeFixes = installSessionFixes(session, {
+      logger: this.logger,
+      callIdOwner: this.direction === 'outgoing',
+      reofferFailed: (code, reason) => {
+        this.lastReofferError = { code, reason };
+      },
+    });
     const on = (name: string, fn: (payload: never) => void) => {
-      const wrapped = ((payload: never) => guard(this.logger, `session ${name}`, () => fn(payload))) as Listener;
+      const wrapped = ((payload: never) => stackCallback(this.logger, `session ${name}`, () => fn(payload))) as Listener;
       session.on(name as never, wrapped as never);
       this.attached.push([name, wrapped]);
     };
@@ -197,6 +207,10 @@ export class JsSipCall implements CallPort {
     });
     on('refer', (e: IncomingReferEvent) => this.env.referReceived(this, e));
     on('replaces', (e: IncomingReplacesEvent) => this.env.replacesReceived(this, e));
+    // Every SDP the phone sends says the hold that is in force (JsSIP rewrites only its own re-offers).
+    on('sdp', (e: { originator: string; sdp: string }) => {
+      if (e.originator === 'local') e.sdp = heldSdp(e.sdp, session.isOnHold());
+    });
     on('icecandidate', (e: { candidate: RTCIceCandidate; ready: () => void }) => this.onIceCandidate(e));
     on('getusermediafailed', (error: unknown) => {
       this.mediaError = `getUserMedia: ${errorText(error)}`;
@@ -332,7 +346,7 @@ export class JsSipCall implements CallPort {
       this.emit({ type: 'SIP.REFER.NOTIFY', code, reason: status.reason_phrase ?? '' });
     };
     const wrap = <A extends unknown[]>(name: string, fn: (...args: A) => void) => (...args: A) =>
-      guard(this.logger, `refer ${name}`, () => fn(...args));
+      stackCallback(this.logger, `refer ${name}`, () => fn(...args));
     subscriber.on('requestSucceeded', wrap('requestSucceeded', () => this.emit({ type: 'SIP.REFER.ACCEPTED' })));
     subscriber.on(
       'requestFailed',
@@ -396,6 +410,7 @@ export class JsSipCall implements CallPort {
     if (this.disposed) return;
     this.disposed = true;
     if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.removeFixes();
     const session = this.session;
     if (session) for (const [name, fn] of this.attached) session.removeListener(name, fn);
     this.attached.length = 0;
@@ -450,7 +465,7 @@ export class JsSipCall implements CallPort {
     this.pendingHold = kind;
     this.lastReofferError = null;
     const done = () =>
-      guard(this.logger, `${kind} done`, () => {
+      stackCallback(this.logger, `${kind} done`, () => {
         if (this.pendingHold !== kind) return;
         this.pendingHold = null;
         if (this.finished) return;
@@ -516,7 +531,7 @@ export class JsSipCall implements CallPort {
       const wrapped: Record<string, (...args: unknown[]) => void> = {};
       for (const [name, fn] of Object.entries(handlers)) {
         wrapped[name] = (...args: unknown[]) =>
-          guard(this.logger, `${method} ${name}`, () => {
+          stackCallback(this.logger, `${method} ${name}`, () => {
             if ((method === 'INVITE' || method === 'UPDATE') && name === 'onErrorResponse') {
               const response = args[0] as { status_code: number; reason_phrase: string } | undefined;
               if (response) this.lastReofferError = { code: response.status_code, reason: response.reason_phrase };
@@ -566,6 +581,7 @@ export class JsSipCall implements CallPort {
     if (this.finished) return;
     this.finished = true;
     if (this.iceTimer) clearTimeout(this.iceTimer);
+    this.removeFixes();
     let report: EndReport = endReportOf(payload.originator, payload.message, payload.cause);
     if (this.holdFailure) {
       const failure = this.holdFailure;

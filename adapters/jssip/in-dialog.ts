@@ -1,4 +1,5 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
+import { stackCallback } from './event-buffer';
 import { guard, type AdapterLogger } from './guard';
 
 /** The outcome of an in-dialog request: `null` on a 2xx, otherwise why it failed. */
@@ -38,10 +39,10 @@ export function sendInDialog(
   done: (outcome: RequestOutcome) => void,
 ): void {
   let settled = false;
-  const settle = (outcome: RequestOutcome) => {
+  const settle = (outcome: RequestOutcome, fromStack = true) => {
     if (settled) return;
     settled = true;
-    guard(logger, `${method} outcome`, () => done(outcome));
+    (fromStack ? stackCallback : guard)(logger, `${method} outcome`, () => done(outcome));
   };
   const send = (session as unknown as { sendRequest: SendRequest }).sendRequest;
   try {
@@ -56,8 +57,8 @@ export function sendInDialog(
         onDialogError: () => settle({ ok: false, code: null, reason: 'Dialog Error' }),
       },
     });
-    if (request === undefined) settle({ ok: false, code: null, reason: 'no dialog to send it in' });
+    if (request === undefined) settle({ ok: false, code: null, reason: 'no dialog to send it in' }, false);
   } catch (error) {
-    settle({ ok: false, code: null, reason: String(error) });
+    settle({ ok: false, code: null, reason: String(error) }, false);
   }
 }

@@ -11,7 +11,7 @@ import type {
 } from '../port';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { userAgentCauseOf } from './causes';
-import { EventBuffer } from './event-buffer';
+import { EventBuffer, stackCallback } from './event-buffer';
 import { errorText, guard, silentLogger, type AdapterLogger } from './guard';
 import type { RecordingBackend } from './recording';
 import type { IncomingReferEvent, IncomingReplacesEvent } from './refer';
@@ -55,6 +55,15 @@ export interface JsSipUserAgentOptions {
 interface PendingRefer {
   readonly call: JsSipCall;
   readonly event: IncomingReferEvent;
+}
+
+/** JsSIP's INVITE server transaction state before any final response (Transactions.C.STATUS_PROCEEDING). */
+const SERVER_TRANSACTION_PROCEEDING = 2;
+
+/** The incoming INVITE as JsSIP's `newRTCSession` hands it over (only what the adapter touches). */
+interface IncomingInvite {
+  reply(code: number, reason?: string | null, extraHeaders?: string[], body?: string): void;
+  readonly server_transaction?: { readonly state: number };
 }
 
 function loadJsSip(): typeof JsSIPModule {
@@ -289,12 +298,12 @@ class JsSipUserAgent implements UserAgentPort {
     const transport = (ua as unknown as { _transport?: { ondata?: (data: unknown) => void } })._transport;
     if (!transport || typeof transport.ondata !== 'function') return;
     const ondata = transport.ondata;
-    transport.ondata = (data: unknown) => guard(this.logger, 'JsSIP message handling', () => ondata.call(transport, data));
+    transport.ondata = (data: unknown) => stackCallback(this.logger, 'JsSIP message handling', () => ondata.call(transport, data));
   }
 
   private listen(ua: UA): void {
     const on = (name: string, fn: (payload: never) => void) =>
-      ua.on(name as never, ((payload: never) => guard(this.logger, `ua ${name}`, () => fn(payload))) as never);
+      ua.on(name as never, ((payload: never) => stackCallback(this.logger, `ua ${name}`, () => fn(payload))) as never);
     on('connecting', () => this.emit({ type: 'UA.CONNECTING' }));
     on('connected', () => {
       this.emit({ type: 'UA.CONNECTED' });
@@ -328,6 +337,32 @@ class JsSipUserAgent implements UserAgentPort {
       call.attach(e.session);
       this.calls.set(call.callId, call);
       this.emit({ type: 'UA.CALL.INCOMING', call });
+      this.holdBackRinging(e.session, e.request as unknown as IncomingInvite);
+    });
+  }
+
+  /**
+   * JsSIP answers 180 right after `newRTCSession` returns, but the call is announced to the phone only
+   * after that emission (see EventBuffer): hold the 180 back until the phone has seen the call, so a
+   * call it rejects at once (over its call cap) gets its final response without ringing first.
+   */
+  private holdBackRinging(session: RTCSession, request: IncomingInvite): void {
+    const reply = request.reply;
+    if (typeof reply !== 'function') return;
+    let held: Parameters<IncomingInvite['reply']> | null = null;
+    request.reply = (...args) => {
+      if (args[0] === 180 && held === null) {
+        held = args;
+        return;
+      }
+      reply.apply(request, args);
+    };
+    this.events.afterDelivery(() => {
+      request.reply = reply;
+      const ringing = held;
+      if (!ringing) return;
+      const proceeding = request.server_transaction?.state === SERVER_TRANSACTION_PROCEEDING;
+      if (proceeding && !session.isEnded()) guard(this.logger, '180 Ringing', () => reply.apply(request, ringing));
     });
   }
 

@@ -4,7 +4,7 @@
  * inside the tests' network namespace.
  */
 import { createHash } from 'crypto';
-import type { Session } from '../../src';
+import type { CallState, Session } from '../../src';
 import { describeIntegration } from './environment';
 import { Kamailio } from './kamailio';
 import { Media, sleep, TestApp, until, untilPhone } from './phones';
@@ -126,5 +126,110 @@ describeIntegration('jssip-observed.md traps with sipp, through the public API',
     expect(x.phone.isRegistered).toBe(true);
     await untilPhone(x.phone, () => x.phone.getSessions().length === 0);
     await stillWorks();
+  });
+  /** sipp's exit code, with its log when it failed. */
+  async function sippPassed(): Promise<void> {
+    const code = await sipp!.done();
+    if (code !== 0) throw new Error(`sipp exited ${code}\n${sipp!.errors()}\n${sipp!.messages()}`);
+  }
+
+  /** Every state the session shows from now on. */
+  function history(out: Session): CallState[] {
+    const seen: CallState[] = [];
+    out.state$.subscribe((state) => seen.push(state));
+    return seen;
+  }
+
+  test('held: every SDP the phone sends says sendonly (inactive while held both ways) — re-INVITE with and without SDP, UPDATE', async () => {
+    const out = await callSipp('held-far-offers');
+    const states = history(out);
+    expect(out.hold()).toBe(true);
+    await until(out, (s) => s.hold === 'held');
+    const end = (await until(out, (s) => s.phase === 'ended', 30_000)).end!;
+    expect(end).toMatchObject({ cause: 'bye', originator: 'remote' });
+    // sipp checked the direction of every SDP the phone sent (a mismatch fails the scenario)
+    await sippPassed();
+    const afterHeld = states.slice(states.findIndex((s) => s.hold === 'held')).filter((s) => s.phase === 'confirmed');
+    expect(afterHeld.every((s) => s.hold === 'held')).toBe(true);
+    expect(afterHeld.some((s) => s.remoteHold)).toBe(true);
+    expect(uncaught).toEqual([]);
+  });
+
+  test('re-INVITE glare: the crossed far-end re-INVITE gets 491 and no event; the hold is retried and committed; held stays on the wire', async () => {
+    const out = await callSipp('reinvite-glare');
+    const log = x.logOf(out.callId);
+    expect(out.hold()).toBe(true);
+    await until(out, (s) => s.hold === 'held', 20_000);
+    const end = (await until(out, (s) => s.phase === 'ended', 30_000)).end!;
+    expect(end).toMatchObject({ cause: 'bye', originator: 'remote' });
+    await sippPassed();
+    // only sipp's retried re-INVITE (after the glare) took effect and was reported
+    expect(log.all('reinvite')).toHaveLength(1);
+    expect(log.all('holdFailed')).toHaveLength(0);
+    expect(uncaught).toEqual([]);
+  });
+
+  test('forked 2xx: the second answer is ACKed and BYEd on its own dialog; the call stays with the first and nothing is reported', async () => {
+    const out = await callSipp('forked-2xx');
+    const log = x.logOf(out.callId);
+    for (let i = 0; i < 200 && !/BYE sip:sipp@[^\n]*\n[\s\S]*tag=sipp-mobile/.test(sipp!.messages()); i++) await sleep(25);
+    await sleep(200);
+    expect(out.state.phase).toBe('confirmed');
+    expect(log.all('ended')).toHaveLength(0);
+    expect(log.all('failed')).toHaveLength(0);
+    expect(out.hangup()).toBe(true);
+    expect((await until(out, (s) => s.phase === 'ended')).end).toMatchObject({ cause: 'bye', originator: 'local' });
+    // sipp checked the To-tags of both ACKs and both BYEs
+    await sippPassed();
+    expect(log.all('ended')).toHaveLength(1);
+    expect(uncaught).toEqual([]);
+  });
+
+  test('blind transfer: the 200 to the final NOTIFY reaches the transferee before the BYE', async () => {
+    const out = await callSipp('blind-transfer-notify');
+    expect(out.blindTransfer('2202')).toBe(true);
+    const end = (await until(out, (s) => s.phase === 'ended')).end!;
+    expect(end).toMatchObject({ cause: 'transferred' });
+    // sipp fails on a BYE that arrives before the 200
+    await sippPassed();
+    expect(uncaught).toEqual([]);
+  });
+
+  test('an INFO without a body (PBX keep-alive) is answered 200 and changes nothing', async () => {
+    const out = await callSipp('info-keepalive');
+    const log = x.logOf(out.callId);
+    const end = (await until(out, (s) => s.phase === 'ended')).end!;
+    expect(end).toMatchObject({ cause: 'bye', originator: 'remote' });
+    await sippPassed();
+    expect(log.all('info')).toHaveLength(0);
+    expect(uncaught).toEqual([]);
+  });
+  test('an RFC 2543 hold (c=0.0.0.0) is shown as remote hold and answered recvonly; a real address resumes', async () => {
+    const out = await callSipp('zero-address-hold');
+    const states = history(out);
+    const end = (await until(out, (s) => s.phase === 'ended')).end!;
+    expect(end).toMatchObject({ cause: 'bye', originator: 'remote' });
+    // sipp checked the directions of both answers
+    await sippPassed();
+    const remote = states.filter((s) => s.phase === 'confirmed').map((s) => s.remoteHold);
+    expect(remote).toContain(true);
+    expect(remote[remote.length - 1]).toBe(false);
+    expect(uncaught).toEqual([]);
+  });
+  test('an UPDATE without a body while ringing (early dialog) is answered 200 and the call proceeds', async () => {
+    const out = await callSipp('early-update');
+    expect(out.hangup()).toBe(true);
+    expect((await until(out, (s) => s.phase === 'ended')).end).toMatchObject({ cause: 'bye', originator: 'local' });
+    // sipp fails on anything but a 200 to its UPDATE
+    await sippPassed();
+    expect(uncaught).toEqual([]);
+  });
+  test('a 422 with Min-SE (RFC 4028): the INVITE is sent again with that interval and the call is answered', async () => {
+    const out = await callSipp('session-interval-422');
+    expect(out.hangup()).toBe(true);
+    expect((await until(out, (s) => s.phase === 'ended')).end).toMatchObject({ cause: 'bye', originator: 'local' });
+    // sipp checked the Session-Expires of both INVITEs
+    await sippPassed();
+    expect(uncaught).toEqual([]);
   });
 });

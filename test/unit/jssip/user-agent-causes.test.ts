@@ -39,6 +39,9 @@ class FakeSocket {
   constructor(readonly url: string) {}
 }
 
+/** Events the stack emits inside its own callbacks reach the port after that callback returns. */
+const delivered = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function agent() {
   const jssip = { UA: FakeUa, WebSocketInterface: FakeSocket } as unknown as typeof JsSIPModule;
   const ua = createJsSipUserAgent({ uri: 'sip:1001@example.org', servers: 'wss://example.org/ws', credentials: { authorizationUser: '1001', password: 'pw' }, jssip });
@@ -61,28 +64,34 @@ describe('JsSIP user agent: registration causes in the port vocabulary', () => {
     ['Request Timeout', null, 'request-timeout'],
     ['Connection Error', null, 'connection-error'],
     ['something new', null, 'internal-error'],
-  ])('registrationFailed %s (%p) → UA.REGISTRATION.FAILED %s', (jssipCause, code, cause) => {
+  ])('registrationFailed %s (%p) → UA.REGISTRATION.FAILED %s', async (jssipCause, code, cause) => {
     const { events, jssipUa } = agent();
     jssipUa.emit('registrationFailed', { cause: jssipCause, response: code === null ? null : { status_code: code } });
+    await delivered();
     expect(events.filter((e) => e.type === 'UA.REGISTRATION.FAILED')).toEqual([{ type: 'UA.REGISTRATION.FAILED', cause, code }]);
     expect(userAgentCauseOf(jssipCause, code)).toBe(cause);
   });
 
-  test('a transport that drops is a connection-error; one closed by stop() is stopped', () => {
+  test('a transport that drops is a connection-error; one closed by stop() is stopped', async () => {
     const { ua, events, jssipUa } = agent();
     jssipUa.emit('disconnected', { error: true, code: 1006, reason: 'abnormal closure' });
+    await delivered();
     ua.stop();
+    await delivered();
     expect(events.filter((e) => e.type === 'UA.DISCONNECTED')).toEqual([
       { type: 'UA.DISCONNECTED', cause: 'connection-error', reason: 'abnormal closure' },
       { type: 'UA.DISCONNECTED', cause: 'stopped', reason: 'closed' },
     ]);
   });
 
-  test('after stop() and start() again, a drop is a connection-error again', () => {
+  test('after stop() and start() again, a drop is a connection-error again', async () => {
     const { ua, events, jssipUa } = agent();
     ua.stop();
+    await delivered();
     ua.start();
+    await delivered();
     jssipUa.emit('disconnected', { error: true });
+    await delivered();
     expect(events.filter((e) => e.type === 'UA.DISCONNECTED').map((e) => (e as { cause: string }).cause)).toEqual(['stopped', 'connection-error']);
   });
 });
