@@ -12,6 +12,13 @@ export interface TakenTransition {
   readonly targets: readonly string[];
 }
 
+/** A microstep's transition as an inspector sees it: live, or summarized with state ids. */
+interface TransitionLike {
+  readonly eventType?: string;
+  readonly source?: string | { readonly id: string };
+  readonly target?: ReadonlyArray<string | { readonly id: string }>;
+}
+
 /** Coverage figures of one machine, as {@link formatCoverage} prints them. */
 export interface CoverageFigures {
   readonly paths: number;
@@ -62,22 +69,44 @@ export class MachineCoverage {
     this.paths += 1;
   }
 
-  /** An inspector for an actor of this machine (child actors of other machines are ignored). */
-  readonly inspect = (event: { type: string; actorRef?: unknown; snapshot?: unknown }): void => {
-    if (event.type !== '@xstate.microstep' && event.type !== '@xstate.snapshot') return;
-    const snapshot = event.snapshot as { machine?: AnyStateMachine; _nodes?: AnyStateNode[] } | undefined;
-    if (snapshot?.machine?.id !== this.machine.id) return;
-    for (const node of snapshot._nodes ?? []) if (node.parent !== undefined) this.nodes.add(node.id);
+  /**
+   * An inspector: records the microsteps of every actor of this machine it is given (live
+   * transitions, or the `{ eventType, source, target }` summaries a redacting inspector passes on);
+   * transitions of other machines in the same actor system are ignored.
+   */
+  readonly inspect = (event: { type: string }): void => {
     if (event.type !== '@xstate.microstep') return;
-    const taken = (event as unknown as { _transitions: Array<{ source: AnyStateNode; eventType: string; target?: AnyStateNode[] }> })._transitions;
+    const taken = (event as unknown as { _transitions?: TransitionLike[] })._transitions ?? [];
     for (const t of taken) {
-      const key = transitionKey(t.source, t.eventType);
+      const source = typeof t.source === 'string' ? t.source : t.source?.id;
+      if (source === undefined || !this.ownsNode(source)) continue;
+      const targets = (t.target ?? []).map((node) => (typeof node === 'string' ? node : node.id));
+      const key = `${source} ${t.eventType ? t.eventType : '(always)'}`;
       const previous = this.transitions.get(key);
-      const targets = new Set([...(previous?.targets ?? []), ...(t.target ?? []).map((node) => node.id)]);
-      this.transitions.set(key, { key, source: t.source.id, targets: [...targets] });
-      if (t.source.parent !== undefined) this.nodes.add(t.source.id);
+      this.transitions.set(key, { key, source, targets: [...new Set([...(previous?.targets ?? []), ...targets])] });
+      for (const id of [source, ...targets]) this.enter(id);
     }
   };
+
+  /** Record the state nodes active in a snapshot value of this machine (e.g. the initial one). */
+  enterValue(value: unknown, prefix = this.machine.id): void {
+    if (typeof value === 'string') return this.enter(`${prefix}.${value}`);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      this.enter(`${prefix}.${key}`);
+      this.enterValue(child, `${prefix}.${key}`);
+    }
+  }
+
+  private ownsNode(id: string): boolean {
+    return id === this.machine.id || id.startsWith(`${this.machine.id}.`);
+  }
+
+  /** A node and its ancestors, the root left out. */
+  private enter(id: string): void {
+    const keys = id.split('.');
+    for (let n = 2; n <= keys.length; n++) this.nodes.add(keys.slice(0, n).join('.'));
+  }
 
   /**
    * Replays events on a fresh actor of the machine (its implementations as given, effects of the
@@ -86,6 +115,7 @@ export class MachineCoverage {
   replay(input: unknown, events: readonly AnyEventObject[], machine: AnyStateMachine = this.machine): unknown[] {
     const actor = createActor(machine, { input, inspect: this.inspect });
     actor.start();
+    this.enterValue(actor.getSnapshot().value);
     const values: unknown[] = [];
     for (const event of events) {
       actor.send(event);
