@@ -1,7 +1,8 @@
 /**
  * Model-based call flows: paths generated with `xstate/graph` from the call and phone machines, a
  * runner that plays them between real phones through the public API, coverage figures and
- * highlighted statecharts. The `callstate-flows` command is built on it.
+ * highlighted statecharts. The `callstate-flows` command (the package's bin) is built on it; it
+ * registers JsSIP phones in Node, which this entry point does not load.
  *
  * @packageDocumentation
  */
@@ -17,5 +18,3 @@ export type { FlowParties, FlowParty, FlowResult, FlowRunOptions } from './runne
 export { formatJUnit, formatJson, formatTable } from './report';
 export type { FlowReport } from './report';
 export { coverageStyle, coverageSvg, coveredElementIds } from './coverage-svg';
-export { FLOWS_USAGE, runFlowsCommand } from './command';
-export type { CommandIo } from './command';

@@ -51,14 +51,15 @@ export function pbxRealizableEvents(snapshot: CallSnapshot): CallEvent[] {
   if (snapshot.matches('answering')) return [E.confirmed];
   return realizableEvents(snapshot)
     .filter((event) => PBX_EVENTS.some((allowed) => equal(allowed, event)))
-    .map((event) => (equal(event, E.failedCanceledLocal) ? CANCELED_LOCAL : event));
+    .map((event) => (equal(event, E.failedCanceledLocal) ? CANCELED_LOCAL : equal(event, E.failedCanceledRemote) ? CANCELED_REMOTE : event));
 }
 
 /**
- * Our own CANCEL as a SIP stack reports it: at once, before the 487 arrives, so without a code
- * (the memory double reports the 487).
+ * A CANCEL as JsSIP reports it, without a code: ours at once, before the 487 arrives; the caller's
+ * from the CANCEL request, which carries no status (the memory double reports 487 for both).
  */
 const CANCELED_LOCAL: CallEvent = { ...E.failedCanceledLocal, code: null };
+const CANCELED_REMOTE: CallEvent = { ...E.failedCanceledRemote, code: null };
 
 /** The call models whose paths `callstate-flows` runs on a PBX. */
 export function createPbxCallModels(): CallModel[] {
