@@ -7,8 +7,8 @@ import type { CallModel, CallPath, CallSnapshot } from './call-model';
 /**
  * What phones on a real PBX can produce on demand, when the runner drives the far end (a second
  * registered account) and the transfer target (a third one) through their own `Phone`s: ringing,
- * answering, rejecting, cancelling, hanging up from either side, hold and remote hold, mute, blind
- * and attended transfer that succeed. Failures a healthy peer never produces (a refused re-INVITE,
+ * answering, rejecting, cancelling, hanging up (or terminating) from either side, hold and remote
+ * hold, mute, blind and attended transfer that succeed, a consultation call hung up. Failures a healthy peer never produces (a refused re-INVITE,
  * a refused REFER, a recorder that fails) and our own transport loss are left to the test double.
  */
 const PBX_EVENTS: readonly CallEvent[] = [
@@ -31,6 +31,7 @@ const PBX_EVENTS: readonly CallEvent[] = [
   E.answer,
   E.reject,
   E.hangup,
+  E.terminate,
   E.hold,
   E.unhold,
   E.mute,
@@ -38,6 +39,7 @@ const PBX_EVENTS: readonly CallEvent[] = [
   E.blind,
   E.consult,
   E.complete,
+  E.consultationEnded,
 ];
 
 /**
