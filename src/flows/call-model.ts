@@ -119,6 +119,8 @@ export const E = {
   consult: { type: 'CALL.TRANSFER.CONSULT', consultationId: 'consultation' },
   complete: { type: 'CALL.TRANSFER.COMPLETE' },
   consultationEnded: { type: 'CALL.TRANSFER.CONSULTATION_ENDED' },
+  /** The app gives the attended transfer up: `cancelAttendedTransfer()` (the consultation call is hung up). */
+  cancelTransfer: { type: 'CALL.TRANSFER.CANCEL' },
 } as const satisfies Record<string, CallEvent>;
 
 export const RECORD_FAILURE_REASON = 'recorder unavailable';
@@ -225,7 +227,7 @@ function confirmedEvents(snapshot: CallSnapshot): CallEvent[] {
       region('transfer', [E.notifyOk, E.notifyBusy]);
       break;
     case 'attended.consulting':
-      region('transfer', [E.complete, E.consultationEnded]);
+      region('transfer', [E.complete, E.consultationEnded, E.cancelTransfer]);
       break;
   }
   return out;

@@ -40,6 +40,7 @@ const PBX_EVENTS: readonly CallEvent[] = [
   E.consult,
   E.complete,
   E.consultationEnded,
+  E.cancelTransfer,
 ];
 
 /**

@@ -283,6 +283,8 @@ class FlowRun {
         );
         return this.ok('attendedTransfer (complete)', call.attendedTransfer(this.targetNumber()));
       }
+      case 'CALL.TRANSFER.CANCEL':
+        return this.ok('cancelAttendedTransfer', call.cancelAttendedTransfer());
       case 'CALL.TRANSFER.CONSULTATION_ENDED': {
         const id = call.state.consultation;
         const consultation = id === null ? null : this.parties.self.phone.getSession(id);

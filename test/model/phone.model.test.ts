@@ -21,7 +21,7 @@ export const PHONE_UNCOVERED: Readonly<Record<string, string>> = {
   'phone UA.CALL.REFUSED': 'the memory stack never refuses to create a call (it creates it and fails it)',
   'phone UA.REFER.RECEIVED': 'a REFER belongs to a call: the call model\'s transfer paths take it, through the peer\'s Phone',
   'phone PHONE.TRANSFER.COMPLETE': 'attended transfer: the call model\'s consult/complete paths send it through the Phone',
-  'phone PHONE.TRANSFER.CANCEL': 'no public API sends it (neither Phone nor Session exposes cancelling a transfer)',
+  'phone PHONE.TRANSFER.CANCEL': 'attended transfer: the call model\'s paths send it through the Phone (Session.cancelAttendedTransfer)',
   'phone PHONE.TRANSFER.LINK': 'linking an existing call as the consultation leg needs a confirmed call to the target: phone unit tests cover it',
   'phone.registration.unregistered PHONE.REGISTER': 'no public API sends it (registering again goes through reRegister, PHONE.CREDENTIALS)',
   'phone.registration.failed PHONE.REGISTER': 'no public API sends it (registering again goes through reRegister, PHONE.CREDENTIALS)',

@@ -40,8 +40,6 @@ export const UNCOVERED_BY_DESIGN: Readonly<Record<string, string>> = {
   'call.confirmed SIP.REINVITE': 'the memory adapter never reports a plain re-INVITE (only hold/unhold ones)',
   'call.confirmed.record SIP.RECORD.STATE':
     'needs the PBX auto-record fault, which fires right after confirmed and would race every path; not scripted',
-  'call.confirmed.transfer.attended.consulting CALL.TRANSFER.CANCEL':
-    'no public API sends it: PHONE.TRANSFER.CANCEL exists in the phone machine, but neither Phone nor Session exposes it',
   'call.ending xstate.after.endingTimeout.call.ending':
     'unrealizable with the memory adapter: every local end (CANCEL, reject, BYE) is confirmed synchronously inside the command, so `ending` never waits 32 s',
 };
