@@ -11,8 +11,8 @@ import type { CallFlow } from './pbx-model';
 export interface FlowParties {
   /** The phone whose call the flow checks. */
   readonly self: FlowParty;
-  /** The far end: answers, rejects, holds and hangs up as the flow says. */
-  readonly peer: FlowParty;
+  /** The far end: answers, rejects, holds and hangs up as the flow says; or a scripted one. */
+  readonly peer: FlowParty | ScriptedParty;
   /** The transfer target (answers every call); flows with a transfer need it. */
   readonly target?: FlowParty;
 }
@@ -20,6 +20,12 @@ export interface FlowParties {
 /** One registered phone and the number the others dial to reach it. */
 export interface FlowParty {
   readonly phone: Phone;
+  readonly number: string;
+}
+
+/** A far end that plays its part by itself (e.g. a sipp scenario): only dialled, never told anything. */
+export interface ScriptedParty {
+  readonly phone?: undefined;
   readonly number: string;
 }
 
@@ -103,7 +109,7 @@ const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 
 /** Hang up every call of every party and wait (bounded) until none is left. */
 export async function endAllCalls(parties: FlowParties, timeoutMs = DEFAULT_STEP_TIMEOUT_MS): Promise<boolean> {
-  const phones = [parties.self, parties.peer, parties.target].filter((p): p is FlowParty => p !== undefined).map((p) => p.phone);
+  const phones = [parties.self.phone, parties.peer.phone, parties.target?.phone].filter((p): p is Phone => p !== undefined);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const live = phones.flatMap((phone) => phone.getSessions()).filter((s) => s.state.phase !== 'ended');
@@ -174,8 +180,10 @@ class FlowRun {
       if (!session) throw new Error('the placed call has no session');
       this.attach(session);
     } else {
+      if (!peer.phone) throw new Error(`${peer.number} plays a script: it cannot place the incoming call`);
+      const peerPhone = peer.phone;
       const arrived = new Promise<Session>((resolve) => this.cleanups.push(self.phone.on('incoming', ({ session }) => resolve(session))));
-      const result = await peer.phone.call(self.number, this.media());
+      const result = await peerPhone.call(self.number, this.media());
       if (!result.ok) throw new Error(`${peer.number} calling ${self.number} was refused: ${result.message}`);
       this.attach(await this.within(arrived, `the call from ${peer.number} never arrived`));
     }
@@ -225,6 +233,7 @@ class FlowRun {
   /** The far end's leg of the call under test: same Call-ID through a proxy, else its newest live call. */
   private peerSession(): Session {
     const phone = this.parties.peer.phone;
+    if (!phone) throw new StepFailure(`${this.parties.peer.number} plays a script: it cannot be told to act`, this.last());
     const same = phone.getSession(this.call.callId);
     const session = same ?? [...phone.getSessions()].reverse().find((s) => s.state.phase !== 'ended' && s.state.phase !== 'ending');
     if (!session) throw new StepFailure(`${this.parties.peer.number} has no leg of the call`, this.last());

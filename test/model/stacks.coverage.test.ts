@@ -23,10 +23,11 @@ const REFUSING_PEER = 'a healthy far end accepts it; a refusing one is a scripte
 export const ONLY_TEST_DOUBLE: Readonly<Record<string, string>> = {
   'call.dialing CALL.HANGUP': 'a JsSIP callee answers 180 at once: `dialing` lasts one round trip, too short for a person',
   'call.dialing CALL.TERMINATE': 'a JsSIP callee answers 180 at once: `dialing` lasts one round trip, too short for a person',
-  'call.dialing SIP.ACCEPTED': 'a phone rings (180) before its user can answer; only an auto-answering PBX peer answers in dialing',
+  'call.dialing SIP.ACCEPTED':
+    'a phone rings (180) before its user can answer; on the real stack sipp answers at once (test/integration/flows-sipp.test.ts)',
   'call.answering CALL.HANGUP': 'between our 200 and the ACK there is one round trip, too short for a person',
   'call.answering CALL.TERMINATE': 'between our 200 and the ACK there is one round trip, too short for a person',
-  'call.confirmed.hold.holding SIP.HOLD.FAILED': REFUSING_PEER,
+  'call.confirmed.hold.holding SIP.HOLD.FAILED': `${REFUSING_PEER}; on the real stack sipp refuses it (test/integration/flows-sipp.test.ts)`,
   'call.confirmed.hold.resuming SIP.UNHOLD.FAILED': REFUSING_PEER,
   'call.confirmed.transfer.blind SIP.REFER.FAILED': REFUSING_PEER,
   'call.confirmed.transfer.attended SIP.REFER.FAILED': REFUSING_PEER,
