@@ -165,6 +165,19 @@ async function run(plan: RunPlan): Promise<number> {
   const phones: Phone[] = [];
   let parties: FlowParties | null = null;
   const results: FlowResult[] = [];
+  // Interrupted (Ctrl+C, a CI job cancelled): end every call before going, as at the end of a run.
+  const interrupt = (signal: NodeJS.Signals) => {
+    io.err(`callstate-flows: ${signal}: ending every call`);
+    const done = () => {
+      for (const phone of phones) phone.destroy();
+      for (const tone of tones) tone.stop();
+      process.exit(130);
+    };
+    if (parties === null) return done();
+    void endAllCalls(parties, 3_000).finally(done);
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
     const party = (account: Account, checked: boolean): FlowParty => {
       const userAgent = createJsSipUserAgent({
@@ -205,6 +218,8 @@ async function run(plan: RunPlan): Promise<number> {
   } catch (error) {
     io.err(`callstate-flows: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     const ended = parties === null ? true : await endAllCalls(parties, plan.stepTimeoutMs);
     if (!ended) io.err('callstate-flows: some calls did not end; they were terminated');
     for (const phone of phones) phone.destroy();

@@ -110,6 +110,30 @@ describeIntegration('callstate-flows against Kamailio', () => {
     expect(code).toBe(0);
   });
 
+  test('interrupted (SIGINT) in the middle of the run, it ends every call and exits 130', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(OUT, 'callstate-flows.js'), '--server', k.wsUrl, '--account', '2111:pw2111', '--account', '2112:pw2112', '--account', '2113:pw2113'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/\[1\/\d+\]/.test(stdout)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('SIGINT: ending every call');
+    expect(stdout + stderr).not.toContain('pw211');
+  });
+
   describe('the runner on a failing step', () => {
     const tones: ToneStream[] = [];
     const phones: Phone[] = [];
