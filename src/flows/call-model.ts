@@ -16,7 +16,10 @@ import { toCallState } from '../../machines/call.connect';
 import type { CallState } from '../../machines/call.connect';
 import { callMachine } from '../../machines/call.machine';
 import type { CallEvent, CallInput } from '../../machines/call.types';
+
+/** A call actor's snapshot, as the models step through them. */
 export type CallSnapshot = SnapshotFrom<typeof callMachine>;
+/** A generated path: the events to send and the snapshot after each. */
 export type CallPath = TestPath<CallSnapshot, CallEvent>;
 
 // ------------------------------------------------------------------------------------------------
@@ -34,6 +37,7 @@ export interface Observed {
   readonly end: { readonly cause: EndCause; readonly code: number | null; readonly originator: Originator } | null;
 }
 
+/** The part of a call's state a flow asserts. */
 export function observe(state: CallState): Observed {
   return {
     direction: state.direction,
@@ -55,8 +59,11 @@ export function expectedOf(snapshot: CallSnapshot): Observed {
 // ------------------------------------------------------------------------------------------------
 // The numbers and payloads of the world
 
+/** The number of the phone whose call a model describes (memory world). */
 export const SELF = '1001';
+/** The far end's number (memory world). */
 export const PEER = '1002';
+/** The transfer target's number (the models' transfer events name it). */
 export const TARGET = '1003';
 
 /** Concrete events, with the payloads the memory adapter really produces for them. */
@@ -123,6 +130,7 @@ export const E = {
   cancelTransfer: { type: 'CALL.TRANSFER.CANCEL' },
 } as const satisfies Record<string, CallEvent>;
 
+/** The reason of every scripted recorder failure. */
 export const RECORD_FAILURE_REASON = 'recorder unavailable';
 const recordFailed = (action: 'start' | 'pause' | 'resume'): CallEvent => ({ type: 'SIP.RECORD.FAILED', action, reason: RECORD_FAILURE_REASON });
 
@@ -273,6 +281,7 @@ export function candidateEvents(snapshot: CallSnapshot, realizableIn: Realizable
   });
 }
 
+/** True when `event` is one of the concrete events the world can produce from `snapshot`. */
 export function filterRealizable(snapshot: CallSnapshot, event: CallEvent, realizableIn: Realizable = realizableEvents): boolean {
   return realizableIn(snapshot).some((candidate) => equal(candidate, event));
 }
@@ -316,9 +325,12 @@ export function serializeCallState(snapshot: CallSnapshot, event?: CallEvent, pr
 // ------------------------------------------------------------------------------------------------
 // The models
 
+/** A call model: one direction of call, its machine input and its xstate/graph test model. */
 export interface CallModel {
+  /** `outgoing call` or `incoming call`. */
   readonly name: string;
   readonly direction: CallDirection;
+  /** The call machine's input the paths start from. */
   readonly input: CallInput;
   readonly model: TestModel<CallSnapshot, CallEvent, CallInput>;
 }
@@ -356,6 +368,7 @@ export function createCallModel(direction: CallDirection, realizable: Realizable
   return { name: `${direction} call`, direction, input, model };
 }
 
+/** An event as a path shows it: `SIP.FAILED(cause=busy,code=486,originator=remote)`. */
 export function describeEvent(event: CallEvent): string {
   const { type, ...rest } = event as { type: string } & Record<string, unknown>;
   const detail = Object.entries(rest)
@@ -365,6 +378,7 @@ export function describeEvent(event: CallEvent): string {
   return detail ? `${type}(${detail})` : type;
 }
 
+/** A path's events, `→`-separated. */
 export function describePath(path: CallPath): string {
   return path.steps.slice(1).map((step) => describeEvent(step.event)).join(' → ') || '(initial)';
 }
