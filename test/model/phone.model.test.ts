@@ -1,8 +1,8 @@
 /**
  * Model-based test of the phone machine (xstate/graph): paths through registration (with its
- * retries and backoff), transport loss and recovery, the cap and call waiting, the incoming list
- * and the current call, generated from `phoneMachine` itself and run against a real `Phone` on the
- * memory SIP network, its `state$` compared exactly with the model's at every step. See
+ * retries and backoff), transport loss and recovery, the cap and call waiting, the incoming list,
+ * the current call and a REFER taken (the phone's decision read from the machine), generated from
+ * `phoneMachine` itself and run against a real `Phone` on the memory SIP network, its `state$` compared exactly with the model's at every step. See
  * test/support/model-phone.ts (steps, vertices) and test/support/model-phone-world.ts (executors).
  */
 import { phoneMachine } from '../../machines/phone.machine';
@@ -19,7 +19,6 @@ export const PHONE_UNCOVERED: Readonly<Record<string, string>> = {
   'phone xstate.done.actor.*':
     'a Phone receives its calls\' done events renamed to PHONE.CALL_DONE (withCallDoneEvents); the wildcard serves the bare machine only',
   'phone UA.CALL.REFUSED': 'the memory stack never refuses to create a call (it creates it and fails it)',
-  'phone UA.REFER.RECEIVED': 'a REFER belongs to a call: the call model\'s transfer paths take it, through the peer\'s Phone',
   'phone PHONE.TRANSFER.COMPLETE': 'attended transfer: the call model\'s consult/complete paths send it through the Phone',
   'phone PHONE.TRANSFER.CANCEL': 'attended transfer: the call model\'s paths send it through the Phone (Session.cancelAttendedTransfer)',
   'phone PHONE.TRANSFER.LINK': 'linking an existing call as the consultation leg needs a confirmed call to the target: phone unit tests cover it',

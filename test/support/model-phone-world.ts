@@ -13,7 +13,7 @@ import type { PhoneState } from '../../machines/phone.connect';
 import { createPhone } from '../../src';
 import type { Result } from '../../src';
 import type { Phone, PhoneEventMap } from '../../src/phone';
-import { CALLEE, CALLERS, PHONE_INPUT, SELF, SELF_LOOPS, describePhonePath, describeStep, expectedOf } from './model-phone';
+import { CALLEE, CALLERS, PHONE_INPUT, SELF, SELF_LOOPS, SETTLING, describePhonePath, describeStep, expectedOf } from './model-phone';
 import type { ModelStep, PhonePath, PhoneSnapshot } from './model-phone';
 
 interface Party {
@@ -32,6 +32,8 @@ export class PhoneModelRun {
   private callee!: Party;
   private readonly log: PhoneState[] = [];
   private consumed = -1;
+  /** Index in the log of the state a settling step ended in. */
+  private settledAt = -1;
   private current = -1;
   /** Model call id → the network's Call-ID. */
   private readonly ids = new Map<string, string>();
@@ -86,6 +88,12 @@ export class PhoneModelRun {
     const witness = SELF_LOOPS[step.event.type] as keyof PhoneEventMap | undefined;
     const before = witness ? (this.witnessed[witness] ?? 0) : 0;
     this.act(step.event);
+    if (SETTLING.has(step.event.type)) {
+      await this.network.settle();
+      this.settledAt = this.log.length - 1;
+      this.scriptRegistrar(k);
+      return;
+    }
     const reached = witness ? () => (this.witnessed[witness] ?? 0) > before : () => this.log.length > this.consumed + 1;
     const deadline = Date.now() + TIMER_WAIT_MS;
     for (let turn = 0; !reached(); turn++) {
@@ -101,7 +109,8 @@ export class PhoneModelRun {
     if (this.steps[k]?.state !== snapshot) throw new Error('state check out of step with the executors');
     const expected = expectedOf(snapshot);
     const selfLoop = k > 0 && this.steps[k].event.type in SELF_LOOPS;
-    const index = selfLoop ? this.consumed : this.consumed + 1;
+    const settling = k > 0 && SETTLING.has(this.steps[k].event.type);
+    const index = settling ? this.settledAt : selfLoop ? this.consumed : this.consumed + 1;
     if (selfLoop && this.log.length > index + 1) {
       throw new Error(`${this.label(k)}: a refusal changed the phone: ${JSON.stringify(this.log.slice(index + 1).map((s) => this.translate(s)))}`);
     }
@@ -160,6 +169,14 @@ export class PhoneModelRun {
         return this.command('setCurrentSession', phone.setCurrentSession(this.real(step.callId)));
       case 'MODEL.HANGUP':
         return this.command('hangup', phone.hangup(this.real(step.callId)));
+      case 'MODEL.REFERRED': {
+        const callId = this.real(step.callId);
+        const caller = this.callers.find((p) => p.phone.getSession(callId));
+        const leg = caller?.phone.getSession(callId);
+        if (!caller || !leg) throw new Error(`no caller holds ${step.callId}`);
+        if (!leg.blindTransfer(CALLEE)) throw new Error(`the caller could not transfer: ${JSON.stringify(leg.lastRefusal)}`);
+        return;
+      }
       case 'MODEL.CONNECTED':
       case 'MODEL.REGISTERED':
       case 'MODEL.REGISTRATION_FAILED':

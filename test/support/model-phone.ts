@@ -55,7 +55,12 @@ export type ModelStep =
   | { readonly type: 'MODEL.INCOMING_OVER_CAP' }
   | { readonly type: 'MODEL.ANSWER'; readonly callId: string }
   | { readonly type: 'MODEL.SET_CURRENT'; readonly callId: string }
-  | { readonly type: 'MODEL.HANGUP'; readonly callId: string };
+  | { readonly type: 'MODEL.HANGUP'; readonly callId: string }
+  /**
+   * The caller of an answered call transfers us (blind REFER) to the callee: when the phone takes
+   * the REFER it calls the callee, and the old call ends once the transfer succeeded.
+   */
+  | { readonly type: 'MODEL.REFERRED'; readonly callId: string };
 
 export type PhonePath = TestPath<PhoneSnapshot, ModelStep>;
 
@@ -64,6 +69,9 @@ export const SELF_LOOPS: Readonly<Partial<Record<ModelStep['type'], string>>> = 
   'MODEL.PLACE_CALL_OVER_CAP': 'refused',
   'MODEL.INCOMING_OVER_CAP': 'incomingRejected',
 };
+
+/** Steps that are a whole exchange between several parties: checked once the network is quiet. */
+export const SETTLING: ReadonlySet<ModelStep['type']> = new Set(['MODEL.REFERRED']);
 
 const RETRY_EVENT = 'xstate.after.registrationRetry.phone.registration.failed';
 
@@ -138,20 +146,48 @@ export function expand(snapshot: PhoneSnapshot, step: ModelStep): PhoneEvent[] {
     case 'MODEL.SET_CURRENT':
       return [{ type: 'PHONE.SET_CURRENT', callId: step.callId }];
     case 'MODEL.HANGUP':
-      return [
-        {
-          type: 'PHONE.CALL_DONE',
-          output: {
-            callId: step.callId,
-            end: { cause: 'bye', code: null, originator: 'local', at: 0 },
-            established: true,
-            transfer: null,
-            consultationFor: null,
-            consultation: null,
-          },
-        },
-      ];
+      return [callDone(step.callId)];
+    case 'MODEL.REFERRED': {
+      const refer: PhoneEvent = { type: 'UA.REFER.RECEIVED', callId: step.callId, referId: 'model-refer', target: CALLEE };
+      // Whether the phone takes the REFER is the machine's decision: read it from what it tells its user agent.
+      if (!tellsAgent(snapshot, refer, 'AGENT.ACCEPT_REFER')) return [refer];
+      const created: PhoneEvent = {
+        type: 'UA.CALL.CREATED',
+        callId: newCallId(snapshot),
+        direction: 'outgoing',
+        remote: { number: CALLEE, name: null, uri: `sip:${CALLEE}@memory` },
+        replacesCallId: null,
+        consultationFor: null,
+        referredFrom: step.callId,
+      };
+      return [refer, created, callDone(step.callId)];
+    }
   }
+}
+
+function callDone(callId: string): PhoneEvent {
+  return {
+    type: 'PHONE.CALL_DONE',
+    output: {
+      callId,
+      end: { cause: 'bye', code: null, originator: 'local', at: 0 },
+      established: true,
+      transfer: null,
+      consultationFor: null,
+      consultation: null,
+    },
+  };
+}
+
+/** True when the machine, given `event` in `snapshot`, sends its user agent a command of type `command`. */
+function tellsAgent(snapshot: PhoneSnapshot, event: PhoneEvent, command: string): boolean {
+  let told = false;
+  const scope = inertScope((action) => {
+    const sent = (action.params as { event?: { type?: string } } | undefined)?.event;
+    if (sent?.type === command) told = true;
+  });
+  phoneMachine.transition(snapshot, event, scope);
+  return told;
 }
 
 /**
@@ -193,6 +229,8 @@ export function realizableSteps(snapshot: PhoneSnapshot): ModelStep[] {
     const plain = context.order.every((id) => !context.calls[id].awaitingAnswer) && context.currentSessionID === context.order[calls - 1];
     if (isMaxCall(context) && plain) out.push({ type: 'MODEL.PLACE_CALL_OVER_CAP' }, { type: 'MODEL.INCOMING_OVER_CAP' });
     for (const id of context.order) {
+      const entry = context.calls[id];
+      if (entry.direction === 'incoming' && !entry.awaitingAnswer && calls === 1) out.push({ type: 'MODEL.REFERRED', callId: id });
       if (context.calls[id].awaitingAnswer) out.push({ type: 'MODEL.ANSWER', callId: id });
       if (context.currentSessionID !== id) out.push({ type: 'MODEL.SET_CURRENT', callId: id });
       out.push({ type: 'MODEL.HANGUP', callId: id });
@@ -233,8 +271,8 @@ export function expectedOf(snapshot: PhoneSnapshot): ObservedPhone {
   return toPhoneState(snapshot);
 }
 
-/** An actor scope whose effects go nowhere, as xstate/graph uses for its traversal. */
-function inertScope(): Parameters<typeof phoneMachine.transition>[2] {
+/** An actor scope whose effects go nowhere (as xstate/graph uses for its traversal), or to `execute`. */
+function inertScope(execute: (action: { type: string; params?: unknown }) => void = () => undefined): Parameters<typeof phoneMachine.transition>[2] {
   const empty = createEmptyActor();
   return {
     self: empty,
@@ -245,7 +283,7 @@ function inertScope(): Parameters<typeof phoneMachine.transition>[2] {
     system: empty.system,
     stopChild: () => undefined,
     emit: () => undefined,
-    actionExecutor: () => undefined,
+    actionExecutor: execute,
   } as unknown as Parameters<typeof phoneMachine.transition>[2];
 }
 
