@@ -3,7 +3,8 @@
  * retries and backoff), transport loss and recovery, the cap and call waiting, the incoming list,
  * the current call and a REFER taken (the phone's decision read from the machine), generated from
  * `phoneMachine` itself and run against a real `Phone` on the memory SIP network, its `state$`
- * compared exactly with the model's at every step. See test/support/model-phone.ts (steps, vertices) and test/support/model-phone-world.ts (executors).
+ * compared exactly with the model's at every step. See test/support/model-phone.ts (steps,
+ * vertices) and test/support/model-phone-world.ts (executors).
  */
 import { phoneMachine } from '../../machines/phone.machine';
 import { MachineCoverage, formatCoverage } from '../../src/flows/coverage';
