@@ -34,8 +34,8 @@ export function formatTable(results: readonly FlowResult[]): string {
     String(r.steps),
     r.passed ? 'pass' : r.skipped ? 'skip' : 'FAIL',
     r.failedAt ? `${r.failedAt.step} ${r.failedAt.event}` : '',
-    r.passed ? '' : short(r.expected),
-    r.passed ? '' : short(r.observed),
+    r.passed || r.skipped ? '' : short(r.expected),
+    r.passed || r.skipped ? '' : short(r.observed),
   ]);
   const head = ['flow', 'steps', 'result', 'failed at', 'expected', 'observed'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));

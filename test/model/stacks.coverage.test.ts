@@ -74,6 +74,11 @@ afterAll(() => {
 });
 
 describe('call flows on the two stacks', () => {
+  it('generates the real-stack flows the same way every time', () => {
+    const again = generateCallFlows(createPbxCallModels()).map((flow) => `${flow.name} ${describePath(flow.path)}`);
+    expect(again).toEqual(pbxFlows.map((flow) => `${flow.name} ${describePath(flow.path)}`));
+  });
+
   it('every transition the real stack takes, the test double takes too', () => {
     expect([...pbx.transitions.keys()].filter((key) => !memory.transitions.has(key))).toEqual([]);
   });
