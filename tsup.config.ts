@@ -10,6 +10,9 @@ export default defineConfig({
     inspect: 'src/inspect/index.ts',
     'inspect-browser': 'src/inspect/browser.ts',
     'inspect-cli': 'src/inspect/cli.ts',
+    // callstate/flows and the callstate-flows command (package.json "bin").
+    flows: 'src/flows/index.ts',
+    'flows-cli': 'src/flows/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -18,5 +21,5 @@ export default defineConfig({
   target: 'es2022',
   // The inspector page (bundled) and the statechart SVGs go to dist/inspector, served by the relay.
   onSuccess: 'node visualizations/inspector/build.mjs --outdir dist/inspector',
-  external: ['xstate', 'rxjs', 'jssip', 'ws', '@roamhq/wrtc'],
+  external: ['xstate', 'rxjs', 'jssip', 'ws', '@roamhq/wrtc', '@viz-js/viz'],
 });

@@ -1,4 +1,4 @@
-import type { EndCause } from '../port';
+import type { EndCause, UserAgentCause } from '../port';
 
 /**
  * The end cause a SIP final response stands for (JsSIP's `SIP_ERROR_CAUSES`, in the port's words).
@@ -73,4 +73,33 @@ export function reasonPhrase(code: number): string {
 /** True for a status code a UAS may answer an INVITE with to refuse it (300-699). */
 export function isFinalFailure(code: number): boolean {
   return Number.isInteger(code) && code >= 300 && code <= 699;
+}
+
+/**
+ * The user-agent cause a final response to REGISTER stands for (JsSIP's registration causes, in the
+ * port's words).
+ *
+ * @param code a 3xx-6xx status code
+ */
+export function userAgentCauseForStatus(code: number): UserAgentCause {
+  if (code >= 300 && code < 400) return 'redirected';
+  switch (code) {
+    case 401:
+    case 407:
+      return 'authentication-error';
+    case 403:
+    case 603:
+      return 'rejected';
+    case 404:
+    case 604:
+      return 'not-found';
+    case 410:
+    case 430:
+    case 480:
+      return 'unavailable';
+    case 408:
+      return 'request-timeout';
+    default:
+      return 'sip-failure';
+  }
 }

@@ -34,6 +34,11 @@ export interface MemoryFaults {
    * code (e.g. 486 or 503), without offering the REFER to the app.
    */
   readonly failReferNotify?: ScriptedResponse;
+  /**
+   * The registrar answers this user agent's REGISTERs with this failure (e.g. 503), as a PBX under
+   * load does. `times` counts how many REGISTERs fail (default 1); the fault clears itself afterwards.
+   */
+  readonly rejectRegister?: ScriptedResponse & { readonly times?: number };
   /** The recording backend refuses every `record()` with this reason (`SIP.RECORD.FAILED`). */
   readonly recordFailure?: { readonly reason: string };
   /** The PBX records every call of this user agent: `SIP.RECORD.STATE` `recording` once confirmed. */

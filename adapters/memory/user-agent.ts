@@ -8,7 +8,7 @@ import type {
 } from '../port';
 import { MemoryCall } from './call';
 import type { CallOwner } from './call-context';
-import { reasonPhrase } from './causes';
+import { reasonPhrase, userAgentCauseForStatus } from './causes';
 import { BufferedEmitter } from './emitter';
 import type { MemoryFaults, ScriptedResponse } from './faults';
 import type { DialogRef } from './messages';
@@ -357,6 +357,13 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner {
     if (this.disposed) return;
     if (!this.reachable) {
       this.events.emit({ type: 'UA.REGISTRATION.FAILED', cause: 'connection-error', code: null });
+      return;
+    }
+    const scripted = this.faults.rejectRegister;
+    if (scripted !== undefined) {
+      const remaining = (scripted.times ?? 1) - 1;
+      this.faults = { ...this.faults, rejectRegister: remaining > 0 ? { ...scripted, times: remaining } : undefined };
+      this.events.emit({ type: 'UA.REGISTRATION.FAILED', cause: userAgentCauseForStatus(scripted.code), code: scripted.code });
       return;
     }
     const failure = this.network.authenticate(this.number, this.credentials);

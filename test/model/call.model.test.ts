@@ -8,6 +8,8 @@
 import { Coverage, UNCOVERED_BY_DESIGN, createCallModel, describePath, machineStateNodes, machineTransitions } from '../support/model-call';
 import type { CallModel, CallPath } from '../support/model-call';
 import { ModelRun, assertObservableSteps } from '../support/model-world';
+import { callMachine } from '../../machines/call.machine';
+import { MachineCoverage, formatCoverage } from '../../src/flows/coverage';
 
 const MAX_PATHS = 150;
 
@@ -21,6 +23,13 @@ const models: CallModel[] = [createCallModel('outgoing'), createCallModel('incom
 const plans = models.map((model) => ({ model, paths: model.model.getShortestPaths() as CallPath[] }));
 const coverage = new Coverage();
 for (const { model, paths } of plans) for (const path of paths) coverage.addPath(path, model.input);
+const figures = new MachineCoverage(callMachine);
+for (const { model, paths } of plans) {
+  for (const path of paths) {
+    figures.countPath();
+    figures.replay(model.input, path.steps.slice(1).map((step) => step.event));
+  }
+}
 
 const results = { passed: 0, failed: 0 };
 
@@ -31,6 +40,7 @@ afterAll(() => {
   const uncovered = [...transitions].filter((t) => !coverage.transitions.has(t)).sort();
   console.log(
     [
+      `call machine model (memory network): ${formatCoverage(figures.figures())}`,
       `call machine model: ${coverage.paths} paths (${plans.map((p) => `${p.model.name}: ${p.paths.length}`).join(', ')}), ` +
         `${results.passed} passed, ${results.failed} failed`,
       `  state nodes covered: ${coverage.nodes.size}/${nodes.length}; distinct state values visited: ${coverage.values.size}`,

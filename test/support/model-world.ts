@@ -350,6 +350,8 @@ export class ModelRun {
             this.command('attendedTransfer (complete)', call().attendedTransfer(TARGET));
           },
         };
+      case 'CALL.TRANSFER.CANCEL':
+        return immediate(() => this.command('cancelAttendedTransfer', call().cancelAttendedTransfer()));
       case 'CALL.TRANSFER.CONSULTATION_ENDED':
         return immediate(() => {
           const consultation = this.consultation();
