@@ -27,6 +27,7 @@ import type { CallState } from '../machines/call.connect';
 import { callMachine } from '../machines/call.machine';
 import { phoneMachine } from '../machines/phone.machine';
 import { createPhone, type Session } from '../src';
+import { createRedactingInspector } from '../src/inspect/redact';
 import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc } from './lib/in-process-sip';
 import { QUICK, report, row, sleep, type Row } from './lib/measure';
 import { FarEnd, kindOf, memoryPhone } from './lib/memory-rig';
@@ -90,7 +91,7 @@ async function countHops(): Promise<Map<Kind, Hops[]>> {
     }
   };
   const userAgent = createJsSipUserAgent({ uri: AOR, servers: socket.url, credentials: { authorizationUser: 'alice', password: 'pw' }, jssip });
-  const phone = createPhone({ userAgent, register: false, qualityReports: false, inspect });
+  const phone = createPhone({ userAgent, register: false, qualityReports: false, inspect: createRedactingInspector(inspect) });
   phone.start();
   await connected(() => phone.state.transport === 'connected');
   const count = (o: Observable) => () => {

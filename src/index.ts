@@ -5,6 +5,7 @@
  */
 export { createPhone, Phone } from './phone';
 export type { PhoneOptions, PhoneEventMap } from './phone';
+export type { RedactingInspector } from './redacting-inspector';
 export { Session } from './session';
 export type { SessionEventMap, SessionDialog } from './session';
 export type { ReferDecider, ReferPolicy, ReferRequest } from './refer-decision';

@@ -1,7 +1,7 @@
 import { asyncScheduler, distinctUntilChanged, Observable, map } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
-import type { Actor, InspectionEvent, Observer } from 'xstate';
+import type { Actor } from 'xstate';
 import type { CallOptions, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
@@ -19,7 +19,7 @@ import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { EventHub } from './event-hub';
 import { observeActor } from './observe';
-import { createRedactingInspector } from './inspect/redact';
+import { phoneInspector, type RedactingInspector } from './redacting-inspector';
 import { Session } from './session';
 import type { SessionHost } from './session';
 
@@ -49,10 +49,12 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   /** Clock and timers of `timer$` and `report$`; pass a virtual-time scheduler to run them headless. */
   readonly scheduler?: SchedulerLike;
   /**
-   * An XState inspector for the phone's actor system (every call actor included). It receives
-   * redacted events: no password, HA1, authorization header or SDP (see `callstate/inspect`).
+   * An inspector for the phone's actor system (every call actor included) that only sees redacted
+   * events, no password, HA1, authorization header or SDP: wrap any XState inspector with
+   * `createRedactingInspector` of `callstate/inspect` (the relay inspector is one already). Anything
+   * else gets no event, and the phone says so on the console.
    */
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  readonly inspect?: RedactingInspector;
 }
 
 /** Arguments of each Phone event, as `on()` listeners receive them. */
@@ -142,7 +144,7 @@ export class Phone {
     const scheduler = options.scheduler ?? asyncScheduler;
     this.actor = createActor(machine, {
       input: { ...settings, recordPermissions: options.recordPermissions, clock: { now: () => scheduler.now() } },
-      inspect: options.inspect && createRedactingInspector(options.inspect),
+      inspect: phoneInspector(options.inspect),
       clock: {
         setTimeout: (callback: () => void, ms: number) => scheduler.schedule(callback, ms),
         clearTimeout: (subscription: Subscription) => subscription.unsubscribe(),
