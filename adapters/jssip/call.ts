@@ -15,7 +15,7 @@ import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
 import { EventBuffer } from './event-buffer';
-import { errorText, guard, type AdapterLogger } from './guard';
+import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';
 import type { RecordingBackend } from './recording';
 import { replacesTarget, sendRefer, type IncomingReferEvent, type IncomingReplacesEvent } from './refer';

@@ -1,6 +1,6 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { DtmfOptions, DtmfTransport } from '../port';
-import { errorText, guard, type AdapterLogger } from './guard';
+import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';
 
 /**

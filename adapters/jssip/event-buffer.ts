@@ -1,5 +1,5 @@
 import type { Unsubscribe } from '../port';
-import { guard, type AdapterLogger } from './guard';
+import { guard, type AdapterLogger } from './exception-barrier';
 
 /**
  * The port's delivery rule: events emitted before the first subscriber are kept and replayed to it;

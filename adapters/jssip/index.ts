@@ -19,4 +19,4 @@ export {
   type SipInfoRecordingOptions,
 } from './recording';
 export { replacesTarget, type ReferSubscriber } from './refer';
-export type { AdapterLogger } from './guard';
+export type { AdapterLogger } from './exception-barrier';

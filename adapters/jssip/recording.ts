@@ -1,7 +1,7 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { DtmfTransport, RecordAction, RecordState } from '../port';
 import { DEFAULT_DTMF, sendDtmfWithOutcome } from './dtmf';
-import type { AdapterLogger } from './guard';
+import type { AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';
 
 /**
