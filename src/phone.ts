@@ -2,12 +2,13 @@ import { asyncScheduler, distinctUntilChanged, Observable, map } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
+import { DEFAULT_DTMF } from '../adapters/port';
 import type { CallOptions, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
-import { phoneMachine, withCallDoneEvents } from '../machines/phone.machine';
+import { phoneMachine } from '../machines/phone.machine';
 import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings, ReferOutcome } from '../machines/phone.types';
 import { isValidTarget } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
@@ -31,7 +32,7 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly recordPermissions?: RecordPermission;
   /** Input devices used when the stack acquires media. */
   readonly deviceIds?: { cameraId?: string; microphoneId?: string };
-  /** DTMF transport and timing. Default SIP INFO, 100 ms tones, 70 ms gaps. */
+  /** DTMF transport and timing; what is not given comes from `DEFAULT_DTMF` (SIP INFO, 100 ms tones, 70 ms gaps). */
   readonly dtmf?: Partial<DtmfOptions>;
   /**
    * What to do when the far end transfers us (an incoming REFER): `'accept'` (the default),
@@ -95,8 +96,6 @@ export type PhoneEventMap = {
   refused: [Refusal];
 };
 
-const DEFAULT_DTMF: DtmfOptions = { transport: 'info', durationMs: 100, interToneGapMs: 70 };
-
 /**
  * The phone: the seed SDK's PhoneOperator over a phone actor that owns the transport, the
  * registration and one call actor per call. Every attribute is read from the actor's snapshot.
@@ -127,15 +126,13 @@ export class Phone {
   constructor(private readonly options: PhoneOptions) {
     const { userAgent } = options;
     this.deviceIds = { ...options.deviceIds };
-    const machine = withCallDoneEvents(
-      phoneMachine.provide({
-        actors: {
-          ua: agentBridge(userAgent),
-          referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
-          call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
-        },
-      }),
-    );
+    const machine = phoneMachine.provide({
+      actors: {
+        ua: agentBridge(userAgent),
+        referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
+        call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
+      },
+    });
     const settings = Object.fromEntries(
       (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode', 'rejectCode', 'referTimeoutMs'] as const)
         .filter((key) => options[key] !== undefined)

@@ -8,7 +8,7 @@
 export { createJsSipUserAgent, type JsSipUserAgentOptions } from './user-agent';
 export type { IceGatheringOptions } from './call';
 export { endCauseOf, endReportOf } from './causes';
-export { DEFAULT_DTMF } from './dtmf';
+export { DEFAULT_DTMF } from '../port';
 export {
   featureCodeRecording,
   sipInfoRecording,
