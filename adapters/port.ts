@@ -106,6 +106,12 @@ export interface DtmfOptions {
   readonly interToneGapMs: number;
 }
 
+/**
+ * The DTMF a phone sends unless told otherwise: SIP INFO (it reaches the far end through any SIP
+ * proxy and needs nothing of the WebRTC stack), 100 ms tones, 70 ms gaps.
+ */
+export const DEFAULT_DTMF: DtmfOptions = { transport: 'info', durationMs: 100, interToneGapMs: 70 };
+
 /** Media and signalling options for placing or answering a call (the seed's `CallOptions`). */
 export interface CallOptions {
   /** Send and receive video as well as audio. */

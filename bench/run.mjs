@@ -29,6 +29,7 @@ const BENCHMARKS = capture ? ['capture-stats'] : [
   'sip-message-to-observable',
   'scale-live-calls',
   'call-setup-kamailio',
+  'hop-count',
 ].filter((id) => capture || only.length === 0 || only.includes(id));
 
 const started = Date.now();

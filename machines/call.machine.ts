@@ -1,5 +1,5 @@
 import { assign, emit, fromCallback, setup, sendTo } from 'xstate';
-import type { EndCause, Originator, SipEvent } from '../adapters/port';
+import type { EndCause, SipEvent } from '../adapters/port';
 import type {
   CallContext,
   CallEmitted,
@@ -8,6 +8,7 @@ import type {
   CallInput,
   CallOutput,
   CallPortCommand,
+  CallTimes,
   TransferInfo,
 } from './call.types';
 import { DEFAULT_REJECT_CODE, systemClock } from './call.types';
@@ -22,6 +23,11 @@ function endFrom(context: CallContext, event: EndEvent): CallEnd {
   const cause: EndCause =
     context.pendingEnd && (event.originator === 'local' || event.cause === 'bye') ? context.pendingEnd : event.cause;
   return { cause, code: event.code, originator: event.originator, at: context.clock.now(), reason: event.reason };
+}
+
+/** The call's times once the hold (if any) stops at `at`: no longer held, its length added. */
+function holdStopped(times: CallTimes, at: number): CallTimes {
+  return { ...times, heldSince: null, heldTotalMs: times.heldTotalMs + (times.heldSince === null ? 0 : at - times.heldSince) };
 }
 
 function transferWith(context: CallContext, patch: Partial<TransferInfo>): TransferInfo | null {
@@ -69,18 +75,10 @@ export const callMachine = setup({
     markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? context.clock.now() }) }),
     markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.clock.now() }) }),
     markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: context.clock.now() }) }),
-    markResumed: assign({
-      times: ({ context }) => ({
-        ...context.times,
-        heldSince: null,
-        heldTotalMs: context.times.heldTotalMs + (context.times.heldSince === null ? 0 : context.clock.now() - context.times.heldSince),
-      }),
-    }),
+    markResumed: assign({ times: ({ context }) => holdStopped(context.times, context.clock.now()) }),
     recordEnd: assign(({ context, event }) => {
       const end = endFrom(context, event as EndEvent);
-      const heldTotalMs =
-        context.times.heldTotalMs + (context.times.heldSince === null ? 0 : end.at - context.times.heldSince);
-      return { end, times: { ...context.times, endedAt: end.at, heldSince: null, heldTotalMs } };
+      return { end, times: { ...holdStopped(context.times, end.at), endedAt: end.at } };
     }),
     recordEndingTimeout: assign(({ context }) => {
       const at = context.clock.now();
@@ -91,8 +89,7 @@ export const callMachine = setup({
         at,
         reason: 'the SIP stack did not confirm the end of the call',
       };
-      const heldTotalMs = context.times.heldTotalMs + (context.times.heldSince === null ? 0 : at - context.times.heldSince);
-      return { end, times: { ...context.times, endedAt: at, heldSince: null, heldTotalMs } };
+      return { end, times: { ...holdStopped(context.times, at), endedAt: at } };
     }),
     emitEnded: emit(({ context }) => ({
       type: 'call.ended' as const,
@@ -490,6 +487,3 @@ export const callMachine = setup({
 
 /** The call machine's type, for typing actors and snapshots. */
 export type CallMachine = typeof callMachine;
-
-/** Originators re-exported for convenience of machine consumers. */
-export type { Originator };

@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { frozenCopy } from './call.connect';
 import type { RecordPermission } from './call.types';
-import { callCap, isMaxCall } from './phone.machine';
+import { callCap, isMaxCall } from './phone.queries';
 import type { PhoneMachine } from './phone.machine';
 
 /** Transport of the phone to its SIP server. */

@@ -16,6 +16,7 @@ import type {
   ReferOutcome,
   ReferQuestion,
 } from './phone.types';
+import { consultationOf, isMaxCall, nextCurrentCall, transferParentOf } from './phone.queries';
 
 /** Defaults of every phone setting. */
 export const DEFAULT_PHONE_SETTINGS: PhoneSettings = {
@@ -43,55 +44,6 @@ const referTimeoutId = (referId: string) => `refer-timeout:${referId}`;
 /** Registration failures not worth retrying: the same credentials would fail the same way. */
 const PERMANENT_REGISTRATION_CODES = new Set([401, 403, 404, 407]);
 
-/** A consultation leg counts against the cap only once its parent call is gone. */
-function isConsultationLeg(context: PhoneContext, entry: CallEntry): boolean {
-  return entry.consultationFor !== null && entry.consultationFor in context.calls;
-}
-
-/** How many calls count against the cap. */
-export function countedCalls(context: PhoneContext): number {
-  let count = 0;
-  for (const id in context.calls) if (!isConsultationLeg(context, context.calls[id])) count += 1;
-  return count;
-}
-
-/** The cap in force: `maxCalls`, or 1 with call waiting off. */
-export function callCap(context: PhoneContext): number {
-  return context.callWaiting ? context.maxCalls : 1;
-}
-
-/** True when no further call may be placed or received (consultation legs excepted). */
-export function isMaxCall(context: PhoneContext): boolean {
-  return countedCalls(context) >= callCap(context);
-}
-
-/**
- * The call that becomes current when `removedId` goes: the newest remaining call that is not an
- * unanswered incoming call, else the newest remaining call, else none.
- */
-export function nextCurrentCall(context: PhoneContext, removedId: string): string | null {
-  const remaining = context.order.filter((id) => id !== removedId && id in context.calls);
-  for (let i = remaining.length - 1; i >= 0; i -= 1) {
-    if (!context.calls[remaining[i]].awaitingAnswer) return remaining[i];
-  }
-  return remaining.length > 0 ? remaining[remaining.length - 1] : null;
-}
-
-/** The parent call of an attended transfer named by either leg. */
-export function transferParentOf(context: PhoneContext, callId: string): string | null {
-  const entry = context.calls[callId];
-  if (!entry) return null;
-  if (entry.consultationFor !== null && entry.consultationFor in context.calls) return entry.consultationFor;
-  for (const id in context.calls) if (context.calls[id].consultationFor === callId) return callId;
-  return null;
-}
-
-/** The consultation leg of a parent call, if it has one. */
-export function consultationOf(context: PhoneContext, parentId: string): string | null {
-  for (const id in context.calls) if (context.calls[id].consultationFor === parentId) return id;
-  return null;
-}
-
 function registrationRetryDelay(context: PhoneContext): number {
   const exponent = Math.max(0, context.registrationAttempts - 1);
   return Math.min(context.registrationRetryBaseMs * 2 ** exponent, context.registrationRetryMaxMs);
@@ -103,11 +55,8 @@ function mayRetryRegistration(context: PhoneContext): boolean {
   return !permanent && context.registrationAttempts <= context.reRegistryPhoneTimes;
 }
 
-/**
- * The phone: transport and registration as parallel regions, and one spawned call actor per call.
- * Pure: the user agent is the invoked `ua` actor, supplied with `.provide()` by the facade.
- */
-export const phoneMachine = setup({
+/** The phone machine as defined, before its call done events are renamed. */
+const definition = setup({
   types: {
     context: {} as PhoneContext,
     events: {} as PhoneEvent,
@@ -489,7 +438,7 @@ export const phoneMachine = setup({
 });
 
 /** The phone machine's type, for typing actors and snapshots. */
-export type PhoneMachine = typeof phoneMachine;
+export type PhoneMachine = typeof definition;
 
 const CALL_DONE_PREFIX = 'xstate.done.actor.';
 
@@ -497,7 +446,7 @@ const CALL_DONE_PREFIX = 'xstate.done.actor.';
  * The phone machine with every call actor's done event renamed to `PHONE.CALL_DONE`. XState keeps,
  * per state node, the transitions it found for each event type it has seen; a done event's type
  * carries the call's id, so without this a long-lived phone would keep an entry for every call it
- * ever had.
+ * ever had. The machine `.provide()` makes from the result is renamed the same way.
  */
 export function withCallDoneEvents<TMachine extends PhoneMachine>(machine: TMachine): TMachine {
   const logic = Object.create(machine) as TMachine;
@@ -508,5 +457,13 @@ export function withCallDoneEvents<TMachine extends PhoneMachine>(machine: TMach
         : event;
     return machine.transition(snapshot, renamed, scope);
   };
+  logic.provide = ((implementations: Parameters<TMachine['provide']>[0]) => withCallDoneEvents(machine.provide(implementations) as TMachine)) as TMachine['provide'];
   return logic;
 }
+
+/**
+ * The phone: transport and registration as parallel regions, and one spawned call actor per call,
+ * whose done events arrive as `PHONE.CALL_DONE` ({@link withCallDoneEvents}). Pure: the user agent
+ * is the invoked `ua` actor, supplied with `.provide()` by the facade.
+ */
+export const phoneMachine = withCallDoneEvents(definition);

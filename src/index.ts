@@ -5,6 +5,7 @@
  */
 export { createPhone, Phone } from './phone';
 export type { PhoneOptions, PhoneEventMap } from './phone';
+export type { RedactingInspector } from './redacting-inspector';
 export { Session } from './session';
 export type { SessionEventMap, SessionDialog } from './session';
 export type { ReferDecider, ReferPolicy, ReferRequest } from './refer-decision';
@@ -20,5 +21,6 @@ export type { CallEnd, RecordPermission, TerminateKind, StaticIdentity } from '.
 export type { PhoneSettings, ReferOutcome } from '../machines/phone.types';
 export { callMachine } from '../machines/call.machine';
 export { phoneMachine, DEFAULT_PHONE_SETTINGS } from '../machines/phone.machine';
+export { DEFAULT_DTMF } from '../adapters/port';
 export { isValidDtmf, isValidTarget } from '../machines/validation';
 export type * from '../adapters/port';

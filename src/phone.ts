@@ -1,13 +1,14 @@
 import { asyncScheduler, distinctUntilChanged, Observable, map } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
-import type { Actor, InspectionEvent, Observer } from 'xstate';
+import type { Actor } from 'xstate';
+import { DEFAULT_DTMF } from '../adapters/port';
 import type { CallOptions, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
-import { phoneMachine, withCallDoneEvents } from '../machines/phone.machine';
+import { phoneMachine } from '../machines/phone.machine';
 import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings, ReferOutcome } from '../machines/phone.types';
 import { isValidTarget } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
@@ -19,7 +20,7 @@ import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { EventHub } from './event-hub';
 import { observeActor } from './observe';
-import { createRedactingInspector } from './inspect/redact';
+import { phoneInspector, type RedactingInspector } from './redacting-inspector';
 import { Session } from './session';
 import type { SessionHost } from './session';
 
@@ -31,7 +32,7 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly recordPermissions?: RecordPermission;
   /** Input devices used when the stack acquires media. */
   readonly deviceIds?: { cameraId?: string; microphoneId?: string };
-  /** DTMF transport and timing. Default SIP INFO, 100 ms tones, 70 ms gaps. */
+  /** DTMF transport and timing; what is not given comes from `DEFAULT_DTMF` (SIP INFO, 100 ms tones, 70 ms gaps). */
   readonly dtmf?: Partial<DtmfOptions>;
   /**
    * What to do when the far end transfers us (an incoming REFER): `'accept'` (the default),
@@ -49,10 +50,12 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   /** Clock and timers of `timer$` and `report$`; pass a virtual-time scheduler to run them headless. */
   readonly scheduler?: SchedulerLike;
   /**
-   * An XState inspector for the phone's actor system (every call actor included). It receives
-   * redacted events: no password, HA1, authorization header or SDP (see `callstate/inspect`).
+   * An inspector for the phone's actor system (every call actor included) that only sees redacted
+   * events, no password, HA1, authorization header or SDP: wrap any XState inspector with
+   * `createRedactingInspector` of `callstate/inspect` (the relay inspector is one already). Anything
+   * else gets no event, and the phone says so on the console.
    */
-  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  readonly inspect?: RedactingInspector;
 }
 
 /** Arguments of each Phone event, as `on()` listeners receive them. */
@@ -93,8 +96,6 @@ export type PhoneEventMap = {
   refused: [Refusal];
 };
 
-const DEFAULT_DTMF: DtmfOptions = { transport: 'info', durationMs: 100, interToneGapMs: 70 };
-
 /**
  * The phone: the seed SDK's PhoneOperator over a phone actor that owns the transport, the
  * registration and one call actor per call. Every attribute is read from the actor's snapshot.
@@ -125,15 +126,13 @@ export class Phone {
   constructor(private readonly options: PhoneOptions) {
     const { userAgent } = options;
     this.deviceIds = { ...options.deviceIds };
-    const machine = withCallDoneEvents(
-      phoneMachine.provide({
-        actors: {
-          ua: agentBridge(userAgent),
-          referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
-          call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
-        },
-      }),
-    );
+    const machine = phoneMachine.provide({
+      actors: {
+        ua: agentBridge(userAgent),
+        referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
+        call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
+      },
+    });
     const settings = Object.fromEntries(
       (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode', 'rejectCode', 'referTimeoutMs'] as const)
         .filter((key) => options[key] !== undefined)
@@ -142,7 +141,7 @@ export class Phone {
     const scheduler = options.scheduler ?? asyncScheduler;
     this.actor = createActor(machine, {
       input: { ...settings, recordPermissions: options.recordPermissions, clock: { now: () => scheduler.now() } },
-      inspect: options.inspect && createRedactingInspector(options.inspect),
+      inspect: phoneInspector(options.inspect),
       clock: {
         setTimeout: (callback: () => void, ms: number) => scheduler.schedule(callback, ms),
         clearTimeout: (subscription: Subscription) => subscription.unsubscribe(),

@@ -15,7 +15,7 @@ import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
 import { EventBuffer, stackCallback } from './event-buffer';
-import { errorText, guard, type AdapterLogger } from './guard';
+import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
 import { installSessionFixes } from './session-fixes';

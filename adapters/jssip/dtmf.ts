@@ -1,16 +1,13 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { DtmfOptions, DtmfTransport } from '../port';
-import { errorText, guard, type AdapterLogger } from './guard';
+import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';
 
 /**
  * DTMF over SIP INFO (`application/dtmf-relay`, what JsSIP does by default and what it reports to the
  * far end as `newDTMF`) or RFC 2833/4733 telephone-events in the RTP stream (`RTCDTMFSender`; the far
- * end's JsSIP reports nothing for those). The library's default is RFC 2833, like most PBX phones.
+ * end's JsSIP reports nothing for those). The phone's default is SIP INFO (`DEFAULT_DTMF`).
  */
-
-/** Default DTMF options of the adapter. */
-export const DEFAULT_DTMF: DtmfOptions = { transport: 'rfc2833', durationMs: 100, interToneGapMs: 70 };
 
 const VALID_TONES = /^[0-9A-DR#*,]+$/i;
 

@@ -1,5 +1,5 @@
 import type { Unsubscribe } from '../port';
-import { guard, type AdapterLogger } from './guard';
+import { guard, type AdapterLogger } from './exception-barrier';
 
 /**
  * How many callbacks of the SIP stack are running right now. JsSIP emits its events in the middle of

@@ -1,6 +1,6 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { stackCallback } from './event-buffer';
-import { guard, type AdapterLogger } from './guard';
+import { guard, type AdapterLogger } from './exception-barrier';
 
 /** The outcome of an in-dialog request: `null` on a 2xx, otherwise why it failed. */
 export type RequestOutcome = { ok: true } | { ok: false; code: number | null; reason: string };

@@ -8,7 +8,7 @@
 export { createJsSipUserAgent, type JsSipUserAgentOptions } from './user-agent';
 export type { IceGatheringOptions } from './call';
 export { endCauseOf, endReportOf } from './causes';
-export { DEFAULT_DTMF } from './dtmf';
+export { DEFAULT_DTMF } from '../port';
 export {
   featureCodeRecording,
   sipInfoRecording,
@@ -19,4 +19,4 @@ export {
   type SipInfoRecordingOptions,
 } from './recording';
 export { replacesTarget, type ReferSubscriber } from './refer';
-export type { AdapterLogger } from './guard';
+export type { AdapterLogger } from './exception-barrier';

@@ -1,7 +1,8 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { DtmfTransport, RecordAction, RecordState } from '../port';
-import { DEFAULT_DTMF, sendDtmfWithOutcome } from './dtmf';
-import type { AdapterLogger } from './guard';
+import { DEFAULT_DTMF } from '../port';
+import { sendDtmfWithOutcome } from './dtmf';
+import type { AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';
 
 /**
@@ -40,7 +41,10 @@ export interface FeatureCodeRecordingOptions {
    * Asterisk's `*3` automixmon); give the same string for each then.
    */
   readonly codes: Readonly<Record<RecordAction, string>>;
-  /** How the code travels. Default: RFC 2833, as the PBX's own phones send it. */
+  /**
+   * How the code travels. Default: RFC 2833, as the PBX's own phones send feature codes (unlike the
+   * phone's `DEFAULT_DTMF`, SIP INFO); tone length and gap default to `DEFAULT_DTMF`'s.
+   */
   readonly transport?: DtmfTransport;
   /** Tone length, ms. Default 100. */
   readonly durationMs?: number;
@@ -55,7 +59,7 @@ export interface FeatureCodeRecordingOptions {
  */
 export function featureCodeRecording(options: FeatureCodeRecordingOptions): RecordingBackend {
   const dtmf = {
-    transport: options.transport ?? DEFAULT_DTMF.transport,
+    transport: options.transport ?? 'rfc2833',
     durationMs: options.durationMs ?? DEFAULT_DTMF.durationMs,
     interToneGapMs: options.interToneGapMs ?? DEFAULT_DTMF.interToneGapMs,
   };

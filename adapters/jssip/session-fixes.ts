@@ -26,7 +26,7 @@
  *   hold it is (see {@link zeroAddressHoldAsDirection}); JsSIP looks only at the direction.
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { guard, type AdapterLogger } from './guard';
+import { guard, type AdapterLogger } from './exception-barrier';
 import { zeroAddressHoldAsDirection } from './hold-sdp';
 
 /** A message as JsSIP hands it to the session. */

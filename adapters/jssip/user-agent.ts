@@ -12,7 +12,7 @@ import type {
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { userAgentCauseOf } from './causes';
 import { EventBuffer, stackCallback } from './event-buffer';
-import { errorText, guard, silentLogger, type AdapterLogger } from './guard';
+import { errorText, guard, silentLogger, type AdapterLogger } from './exception-barrier';
 import type { RecordingBackend } from './recording';
 import type { IncomingReferEvent, IncomingReplacesEvent } from './refer';
 

@@ -12,7 +12,7 @@ import type {
   StatsReportLike,
   Unsubscribe,
 } from '../port';
-import type { CallLink, CallOwner } from './call-context';
+import type { CallLink, CallOwner } from './links';
 import { causeForStatus, isFinalFailure, reasonPhrase } from './causes';
 import { BufferedEmitter } from './emitter';
 import type { DialogRef, LegMessage } from './messages';
@@ -44,9 +44,9 @@ export interface MemoryCallInit {
   /** For an incoming INVITE with Replaces: the Call-ID it replaces. */
   readonly replacesCallId: string | null;
   /** The user agent this leg belongs to. */
-  readonly owner: CallOwner;
+  readonly owner: CallOwner<MemoryCall>;
   /** The network that carries this leg's messages. */
-  readonly link: CallLink;
+  readonly link: CallLink<MemoryCall>;
   /** Our media, when the app supplied a stream. */
   readonly mediaStream: MediaStream | null;
 }
@@ -75,11 +75,11 @@ export class MemoryCall implements CallPort {
   /** The far end's URI. */
   readonly remoteUri: string;
   /** @internal the user agent that owns this leg */
-  readonly owner: CallOwner;
+  readonly owner: CallOwner<MemoryCall>;
   /** @internal how the far side sees this leg */
   readonly localIdentity: RemoteIdentity;
 
-  private readonly link: CallLink;
+  private readonly link: CallLink<MemoryCall>;
   private readonly events: BufferedEmitter<CallPortEvent>;
   private readonly watchers: Array<(event: CallPortEvent) => void> = [];
   private remoteIdentity: RemoteIdentity;

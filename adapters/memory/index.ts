@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 export { MemorySipNetwork } from './network';
-export type { MemoryAccount, MemorySipNetworkOptions, RegistrationFailure } from './network';
+export type { MemoryAccount, MemorySipNetworkOptions } from './network';
+export type { RegistrationFailure } from './links';
 export { MemoryUserAgent } from './user-agent';
 export type { MemoryConnectionState, MemoryUserAgentOptions } from './user-agent';
 export { MemoryCall } from './call';

@@ -1,6 +1,6 @@
-import type { Credentials, UserAgentCause } from '../port';
+import type { Credentials } from '../port';
 import type { MemoryCall } from './call';
-import type { CallLink } from './call-context';
+import type { AgentLink, RegistrationFailure } from './links';
 import { reasonPhrase } from './causes';
 import { DeliveryQueue } from './delivery-queue';
 import type { DialogRef, LegMessage } from './messages';
@@ -32,14 +32,6 @@ export interface MemoryAccount {
   readonly displayName?: string;
 }
 
-/** Why the registrar refused a REGISTER. */
-export interface RegistrationFailure {
-  /** `authentication-error` (401 wrong secret), `rejected` (403 wrong user) or `not-found` (404 no account). */
-  readonly cause: UserAgentCause;
-  /** SIP status code of the refusal. */
-  readonly code: number;
-}
-
 /**
  * An in-process SIP network for tests: registrar, proxy and wire in one object.
  *
@@ -50,7 +42,7 @@ export interface RegistrationFailure {
  *
  * One binding per number: the user agent that registered last receives that number's calls.
  */
-export class MemorySipNetwork implements CallLink {
+export class MemorySipNetwork implements AgentLink<MemoryCall, MemoryUserAgent> {
   /** Domain of every URI on the network. */
   readonly domain: string;
 

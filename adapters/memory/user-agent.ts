@@ -7,12 +7,11 @@ import type {
   UserAgentPort,
 } from '../port';
 import { MemoryCall } from './call';
-import type { CallOwner } from './call-context';
+import type { AgentLink, CallOwner } from './links';
 import { reasonPhrase, userAgentCauseForStatus } from './causes';
 import { BufferedEmitter } from './emitter';
 import type { MemoryFaults, ScriptedResponse } from './faults';
 import type { DialogRef } from './messages';
-import type { MemorySipNetwork } from './network';
 import { parseTarget, uriFor } from './sip-uri';
 
 /** Options for {@link MemorySipNetwork.createUserAgent}. */
@@ -46,7 +45,7 @@ interface PendingRefer {
  * `UA.CALL.INCOMING`. Faults are scripted through {@link MemoryUserAgent.faults} and the transport
  * is dropped and restored with {@link MemoryUserAgent.dropTransport} / `restoreTransport`.
  */
-export class MemoryUserAgent implements UserAgentPort, CallOwner {
+export class MemoryUserAgent implements UserAgentPort, CallOwner<MemoryCall> {
   /** The extension number. */
   readonly number: string;
   /** Display name the far end sees, if any. */
@@ -56,7 +55,7 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner {
   /** Faults to show from now on; see {@link MemoryFaults}. */
   faults: MemoryFaults = {};
 
-  private readonly network: MemorySipNetwork;
+  private readonly network: AgentLink<MemoryCall, MemoryUserAgent>;
   private readonly events: BufferedEmitter<UserAgentEvent>;
   private readonly calls = new Map<string, MemoryCall>();
   private readonly refers = new Map<string, PendingRefer>();
@@ -70,7 +69,7 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner {
   private disposed = false;
 
   /** @internal created by {@link MemorySipNetwork.createUserAgent} */
-  constructor(network: MemorySipNetwork, options: MemoryUserAgentOptions, noAnswerTimeoutMs: number) {
+  constructor(network: AgentLink<MemoryCall, MemoryUserAgent>, options: MemoryUserAgentOptions, noAnswerTimeoutMs: number) {
     this.network = network;
     this.number = options.number;
     this.displayName = options.displayName ?? null;

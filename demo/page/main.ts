@@ -5,7 +5,7 @@
 import * as JsSIP from 'jssip';
 import { createPhone, type CallState, type Phone, type PhoneState, type Session } from 'callstate';
 import { createJsSipUserAgent, sipInfoRecording } from 'callstate/jssip';
-import { createRelayInspector, type RelayInspector } from 'callstate/inspect';
+import { createRedactingInspector, createRelayInspector, type RelayInspector } from 'callstate/inspect';
 import { CallCard } from './call-card';
 import { loadConfig, type DemoConfig } from './config';
 import { h, setData, setText } from './dom';
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
       iceGathering: isLoopback(server) ? { stopAtFirstHostCandidate: true } : {},
     });
     (config as { user: string }).user = user;
-    const inspect = relayInspector(user)?.inspect ?? window.callstateDemoInspect;
+    const inspect = relayInspector(user)?.inspect ?? (window.callstateDemoInspect && createRedactingInspector(window.callstateDemoInspect));
     const created = createPhone({
       userAgent,
       recordPermissions: 2,

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { anyStateMarkerId, clusterName, initialMarkerId, transitionId } from '../diagram-ids';
+import { anyStateMarkerId, clusterName, initialMarkerId, transitionId } from './ids';
 import { allStates, diagramModel, isWithin } from './model';
 import type { DiagramState, DiagramTransition } from './model';
 
@@ -68,7 +68,7 @@ interface Edge {
  * are labelled with the event type and the guard (`CALL.HANGUP [isIncoming]`), delays read
  * `after endingTimeout`, eventless transitions `always`; edges between the same two states are
  * merged into one with a label per line. Transitions without a target are listed inside their
- * state. Every state's SVG element gets its state path as `id` (see `src/diagram-ids.ts`).
+ * state. Every state's SVG element gets its state path as `id` (see `src/diagrams/ids.ts`).
  * The output depends only on the machine definition, so it is byte-identical run after run.
  *
  * @param machine - an XState v5 machine

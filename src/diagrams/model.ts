@@ -1,5 +1,5 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { statePath } from '../diagram-ids';
+import { statePath } from './ids';
 
 /** The kind of a state in a diagram. */
 export type DiagramStateType = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
@@ -20,7 +20,7 @@ export interface DiagramTransition {
 
 /** One state as a diagram draws it, with its children in definition order. */
 export interface DiagramState {
-  /** The state path (see `src/diagram-ids.ts`). */
+  /** The state path (see `src/diagrams/ids.ts`). */
   path: string;
   /** The state's own key; the machine id for the root. */
   key: string;

@@ -6,6 +6,7 @@ import { createToneStream, installNodeWebRtc } from '../../adapters/jssip/node';
 import type { ToneStream } from '../../adapters/jssip/node';
 import { callMachine } from '../../machines/call.machine';
 import { phoneMachine } from '../../machines/phone.machine';
+import { createRedactingInspector } from '../inspect/redact';
 import { createPhone } from '../phone';
 import type { Phone } from '../phone';
 import { MachineCoverage, formatCoverage } from './coverage';
@@ -188,10 +189,10 @@ async function run(plan: RunPlan): Promise<number> {
         connectionRecovery: { minInterval: 1, maxInterval: 4 },
       });
       const inspect = checked
-        ? (event: { type: string }) => {
+        ? createRedactingInspector((event) => {
             callCoverage.inspect(event);
             phoneCoverage.inspect(event);
-          }
+          })
         : undefined;
       const phone = createPhone({ userAgent, qualityReports: false, autoHold: false, inspect });
       phones.push(phone);

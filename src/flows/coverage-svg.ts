@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { anyStateMarkerId, transitionId } from '../diagram-ids';
+import { anyStateMarkerId, transitionId } from '../diagrams/ids';
 import { toDot } from '../diagrams/dot';
 import type { MachineCoverage } from './coverage';
 

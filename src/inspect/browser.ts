@@ -6,6 +6,7 @@
  */
 export { REDACTED, createRedactingInspector, inspectedActor, redactInspectionEvent, redactSnapshot, redactValue } from './redact';
 export type { InspectedActor, Inspector, RedactionOptions } from './redact';
+export type { RedactingInspector } from '../redacting-inspector';
 export { SERIALIZER_VERSION, serializeInspectionEvent } from './serialize';
 export type { SerializeOptions, SerializedInspectionEvent } from './serialize';
 export { DEFAULT_RELAY_URL, createRelayInspector } from './client';

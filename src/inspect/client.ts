@@ -1,4 +1,4 @@
-import type { InspectionEvent, Observer } from 'xstate';
+import { REDACTING, type RedactingInspector } from '../redacting-inspector';
 import { serializeInspectionEvent } from './serialize';
 import type { SerializeOptions, SerializedInspectionEvent } from './serialize';
 
@@ -32,7 +32,7 @@ export interface RelayInspectorOptions extends SerializeOptions {
 /** An inspector that sends redacted, serialized inspection events to the local relay. */
 export interface RelayInspector {
   /** Pass this as `createPhone({ inspect })` (or to `createActor(machine, { inspect })`). */
-  readonly inspect: Observer<InspectionEvent>;
+  readonly inspect: RedactingInspector;
   /** True while connected to the relay. */
   readonly connected: boolean;
   /** Resolves once connected and everything so far has been handed to the socket. */
@@ -109,6 +109,7 @@ export function createRelayInspectorWith(options: RelayInspectorOptions, default
 
   return {
     inspect: {
+      [REDACTING]: true,
       next: (event) => {
         const message = serializeInspectionEvent(event, options);
         if (message) send(message);

@@ -1,4 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate';
+import { REDACTING, type RedactingInspector } from '../redacting-inspector';
 
 /** What replaces a secret in inspection output. */
 export const REDACTED = '[redacted]';
@@ -291,22 +292,14 @@ export function redactInspectionEvent(event: InspectionEvent, options: Redaction
 export type Inspector = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**
- * Wrap an inspector so that it only ever sees redacted events ({@link redactInspectionEvent}).
- * `createPhone({ inspect })` applies it to the inspector it is given. An inspector that throws does
- * not break the phone: its first error is reported on the console.
+ * Wrap an inspector so that it only ever sees redacted events ({@link redactInspectionEvent}): the
+ * inspector `createPhone({ inspect })` takes. Its errors are redacted too.
  */
-export function createRedactingInspector(inner: Inspector, options: RedactionOptions = {}): Observer<InspectionEvent> {
+export function createRedactingInspector(inner: Inspector, options: RedactionOptions = {}): RedactingInspector {
   const next = typeof inner === 'function' ? inner : (event: InspectionEvent) => inner.next?.(event);
-  let reported = false;
   return {
-    next: (event) => {
-      try {
-        next(redactInspectionEvent(event, options));
-      } catch (error) {
-        if (!reported) console.error('callstate: the inspector threw (reported once; the phone goes on).', error);
-        reported = true;
-      }
-    },
+    [REDACTING]: true,
+    next: (event) => next(redactInspectionEvent(event, options)),
     error: (error) => (typeof inner === 'function' ? undefined : inner.error?.(redactValue(error, options))),
     complete: () => (typeof inner === 'function' ? undefined : inner.complete?.()),
   };

@@ -3,8 +3,8 @@
  * current state, and the event log. Pure data in, data out; the page renders it.
  */
 
-import { activeStatePaths } from '../diagram-ids';
-import type { DiagramStateValue } from '../diagram-ids';
+import { activeStatePaths } from '../diagrams/ids';
+import type { DiagramStateValue } from '../diagrams/ids';
 
 /** A state value as XState gives it: a state name, or nested regions. */
 export type StateValue = string | { readonly [key: string]: StateValue };
@@ -13,7 +13,7 @@ export type StateValue = string | { readonly [key: string]: StateValue };
  * The paths of every active state of a machine, outermost first, each prefixed with the machine id:
  * `{ confirmed: { hold: 'held' } }` of `call` gives `call`, `call.confirmed`, `call.confirmed.hold`,
  * `call.confirmed.hold.held`. These are the ids of the states' groups in the generated diagrams
- * (`visualizations/*.svg`; the convention is `src/diagram-ids.ts`).
+ * (`visualizations/*.svg`; the convention is `src/diagrams/ids.ts`).
  */
 export function activePaths(machine: string, value: unknown): string[] {
   if (typeof value !== 'string' && (!value || typeof value !== 'object')) return [machine];

@@ -1,4 +1,4 @@
-import { activeStatePaths, clusterName, statePath, stateNodeIds } from '../../src/diagram-ids';
+import { activeStatePaths, clusterName, statePath, stateNodeIds } from '../../src/diagrams/ids';
 import { diagramSources } from '../../src/diagrams';
 import { allStates, diagramModel } from '../../src/diagrams/model';
 import { callMachine } from '../../machines/call.machine';

@@ -1,5 +1,5 @@
 /**
- * Phone facade (the seed's PhoneOperator, 003 and yeastar-sdk.md §2.2) over the memory SIP network:
+ * Phone facade (the seed SDK's PhoneOperator: its attributes, methods and events) over the memory SIP network:
  * every attribute, method and event, with behavioural assertions across two to four phones.
  */
 import { MemorySipNetwork } from '../../adapters/memory';

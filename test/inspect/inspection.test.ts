@@ -11,6 +11,7 @@ import { callMachine } from '../../machines/call.machine';
 import { phoneMachine } from '../../machines/phone.machine';
 import { REDACTED, createRedactingInspector, redactInspectionEvent, redactValue } from '../../src/inspect/redact';
 import type { InspectedActor } from '../../src/inspect/redact';
+import type { RedactingInspector } from '../../src/redacting-inspector';
 
 const PASSWORD = 'pa55-w0rd-ALICE';
 const HA1 = '5f4dcc3b5aa765d61d8327deb882cf99';
@@ -55,8 +56,8 @@ describe('createPhone({ inspect })', () => {
     network.addAccount({ number: '1002', password: 'bob-secret-pw' });
     const aliceEvents: InspectionEvent[] = [];
     const bobEvents: InspectionEvent[] = [];
-    const alice = createPhone({ userAgent: network.createUserAgent({ number: '1001', password: PASSWORD }), qualityReports: false, inspect: (e) => aliceEvents.push(e) });
-    const bob = createPhone({ userAgent: network.createUserAgent({ number: '1002', password: 'bob-secret-pw' }), qualityReports: false, inspect: { next: (e) => bobEvents.push(e) } });
+    const alice = createPhone({ userAgent: network.createUserAgent({ number: '1001', password: PASSWORD }), qualityReports: false, inspect: createRedactingInspector((e) => aliceEvents.push(e)) });
+    const bob = createPhone({ userAgent: network.createUserAgent({ number: '1002', password: 'bob-secret-pw' }), qualityReports: false, inspect: createRedactingInspector({ next: (e) => bobEvents.push(e) }) });
     phones = [alice, bob];
     bob.on('incoming', ({ session }) => void session.answer({ extraHeaders: [`Proxy-Authorization: Digest username="1002", response="${DIGEST_RESPONSE}"`] }));
     alice.start();
@@ -114,7 +115,7 @@ describe('createPhone({ inspect })', () => {
   it('gives inspectors a read-only view of each actor; the same actor always gives the same view', async () => {
     const network = new MemorySipNetwork();
     const events: InspectionEvent[] = [];
-    const phone = createPhone({ userAgent: network.createUserAgent({ number: '1001' }), qualityReports: false, inspect: (e) => events.push(e) });
+    const phone = createPhone({ userAgent: network.createUserAgent({ number: '1001' }), qualityReports: false, inspect: createRedactingInspector((e) => events.push(e)) });
     phones = [phone];
     phone.start();
     await network.settle();
@@ -129,12 +130,28 @@ describe('createPhone({ inspect })', () => {
   it('keeps the phone running when the inspector throws', async () => {
     const network = new MemorySipNetwork();
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const phone = createPhone({ userAgent: network.createUserAgent({ number: '1001' }), qualityReports: false, inspect: () => { throw new Error('broken inspector'); } });
+    const phone = createPhone({ userAgent: network.createUserAgent({ number: '1001' }), qualityReports: false, inspect: createRedactingInspector(() => { throw new Error('broken inspector'); }) });
     phones = [phone];
     phone.start();
     await network.settle();
     expect(phone.isRegistered).toBe(true);
     expect(error).toHaveBeenCalledTimes(1);
+    error.mockRestore();
+  });
+
+  it('gives an inspector that does not redact nothing, and says so once', async () => {
+    const network = new MemorySipNetwork();
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const events: InspectionEvent[] = [];
+    const plain = (e: InspectionEvent) => void events.push(e);
+    const phone = createPhone({ userAgent: network.createUserAgent({ number: '1001' }), qualityReports: false, inspect: plain as unknown as RedactingInspector });
+    phones = [phone];
+    phone.start();
+    await network.settle();
+    expect(phone.isRegistered).toBe(true);
+    expect(events).toEqual([]);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0][0])).toContain('createRedactingInspector');
     error.mockRestore();
   });
 });

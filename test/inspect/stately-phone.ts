@@ -7,6 +7,7 @@
  */
 import { createWebSocketInspector } from '@statelyai/inspect';
 import { createPhone } from '../../src/phone';
+import { createRedactingInspector } from '../../src/inspect/redact';
 import { MemorySipNetwork } from '../../adapters/memory';
 import { AUTH_HEADER, HA1, PASSWORD } from './secrets';
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const network = new MemorySipNetwork();
   network.addAccount({ number: '1001', password: PASSWORD, ha1: HA1 });
   network.addAccount({ number: '1002' });
-  const alice = createPhone({ userAgent: network.createUserAgent({ number: '1001', password: PASSWORD }), qualityReports: false, inspect: inspector.inspect });
+  const alice = createPhone({ userAgent: network.createUserAgent({ number: '1001', password: PASSWORD }), qualityReports: false, inspect: createRedactingInspector(inspector.inspect) });
   const bob = createPhone({ userAgent: network.createUserAgent({ number: '1002' }), qualityReports: false });
   bob.on('incoming', ({ session }) => void session.answer());
   alice.start();

@@ -9,6 +9,7 @@ import { createJsSipUserAgent } from '../../adapters/jssip';
 import { createToneStream, installNodeWebRtc } from '../../adapters/jssip/node';
 import type { ToneStream } from '../../adapters/jssip/node';
 import { createPhone } from '../../src';
+import { createRedactingInspector } from '../../src/inspect/redact';
 import type { Phone } from '../../src';
 import { E, createCallModel, describePath } from '../../src/flows/call-model';
 import type { CallPath } from '../../src/flows/call-model';
@@ -45,7 +46,7 @@ describeIntegration('generated call flows with sipp as the far end', () => {
       }),
       qualityReports: false,
       autoHold: false,
-      inspect: coverage.inspect,
+      inspect: createRedactingInspector(coverage.inspect),
     });
     await new Promise<void>((resolve) => {
       phone.on('registered', () => resolve());

@@ -1,5 +1,7 @@
 /**
- * The traps of jssip-observed.md, played by a scripted SIP peer (sipp, test/integration/sipp/*.xml)
+ * What JsSIP gets wrong on the wire and the JsSIP adapter absorbs (a failed hold re-INVITE that
+ * would end the call, re-INVITE glare, a late response after the call ended that would throw out of
+ * the WebSocket handler, …), played by a scripted SIP peer (sipp, test/integration/sipp/*.xml)
  * through Kamailio, against a phone made with `createPhone` on the JsSIP user agent. Loopback only,
  * inside the tests' network namespace.
  */

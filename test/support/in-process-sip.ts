@@ -7,7 +7,7 @@
  */
 import * as JsSIP from 'jssip';
 import { createJsSipUserAgent, type JsSipUserAgentOptions } from '../../adapters/jssip';
-import type { AdapterLogger } from '../../adapters/jssip/guard';
+import type { AdapterLogger } from '../../adapters/jssip/exception-barrier';
 import { createPhone, type Phone, type PhoneOptions } from '../../src';
 
 /** An SDP media direction. */

@@ -17,7 +17,8 @@ import { TestModel } from 'xstate/graph';
 import type { TestPath } from 'xstate/graph';
 import { toPhoneState } from '../../machines/phone.connect';
 import type { PhoneState } from '../../machines/phone.connect';
-import { isMaxCall, phoneMachine } from '../../machines/phone.machine';
+import { phoneMachine } from '../../machines/phone.machine';
+import { isMaxCall } from '../../machines/phone.queries';
 import type { PhoneEvent, PhoneInput } from '../../machines/phone.types';
 import { dropPrefixPaths } from '../../src/flows/paths';
 

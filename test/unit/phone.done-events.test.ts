@@ -25,3 +25,24 @@ describe('withCallDoneEvents', () => {
     actor.stop();
   });
 });
+
+describe('phoneMachine', () => {
+  it('is the machine with renamed done events, also once implementations are provided', () => {
+    const ua = recordingUa();
+    const sip = recordingSip();
+    const machine = phoneMachine.provide({ actors: { ua: ua.logic, call: callMachine.provide({ actors: { sip: sip.logic } }) } });
+    const handled: string[] = [];
+    const actor = createActor(machine, {
+      input: {},
+      inspect: (event) => {
+        if (event.type === '@xstate.microstep' && event.actorRef === actor) handled.push(event.event.type);
+      },
+    }).start();
+    ua.send({ type: 'UA.CALL.CREATED', callId: 'c1', direction: 'outgoing', remote: remote('1002'), replacesCallId: null, consultationFor: null, referredFrom: null });
+    sip.send('c1', { type: 'SIP.FAILED', cause: 'busy', code: 486, originator: 'remote' });
+    expect(handled.filter((type) => type.startsWith('xstate.done.actor.'))).toEqual([]);
+    expect(handled).toContain('PHONE.CALL_DONE');
+    expect(actor.getSnapshot().context.calls).toEqual({});
+    actor.stop();
+  });
+});

@@ -129,7 +129,7 @@ function showDiagram(actor: ActorView): void {
   shownDiagram = { key: actor.key, machine, kind };
   if (svg) {
     diagramEl.innerHTML = svg;
-    // Each state's group has its path as id and the class `state` (src/diagram-ids.ts).
+    // Each state's group has its path as id and the class `state` (src/diagrams/ids.ts).
     for (const group of diagramEl.querySelectorAll<SVGGElement>('g.state[id]')) group.dataset.statePath = group.id;
     return;
   }

@@ -1,6 +1,6 @@
 import { endCauseOf, endReportOf, parseReasonHeader } from '../../../adapters/jssip/causes';
 import { EventBuffer } from '../../../adapters/jssip/event-buffer';
-import { silentLogger } from '../../../adapters/jssip/guard';
+import { silentLogger } from '../../../adapters/jssip/exception-barrier';
 import { replacesTarget } from '../../../adapters/jssip/refer';
 import { invalidTones } from '../../../adapters/jssip/dtmf';
 

@@ -1,7 +1,7 @@
 /**
  * Every callback the adapter hands to JsSIP, and every listener it calls, runs through {@link guard}:
  * JsSIP invokes callbacks from inside its WebSocket message handler, and an exception escaping there
- * stops the UA from reading the socket (jssip-observed.md, trap 3).
+ * stops the UA from reading the socket: every later message on that connection is lost.
  */
 
 /** Where the adapter writes diagnostics. Never receives credentials. */
