@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
 import type { DoneActorEvent } from 'xstate';
 import { callMachine } from './call.machine';
+import { callEntry, hasCall } from './call-ids';
 import { systemClock } from './call.types';
 import type { CallOutput } from './call.types';
 import type {
@@ -34,7 +35,7 @@ const PERMANENT_REGISTRATION_CODES = new Set([401, 403, 404, 407]);
 
 /** A consultation leg counts against the cap only once its parent call is gone. */
 function isConsultationLeg(context: PhoneContext, entry: CallEntry): boolean {
-  return entry.consultationFor !== null && entry.consultationFor in context.calls;
+  return entry.consultationFor !== null && hasCall(context.calls, entry.consultationFor);
 }
 
 /** How many calls count against the cap. */
@@ -59,7 +60,7 @@ export function isMaxCall(context: PhoneContext): boolean {
  * unanswered incoming call, else the newest remaining call, else none.
  */
 export function nextCurrentCall(context: PhoneContext, removedId: string): string | null {
-  const remaining = context.order.filter((id) => id !== removedId && id in context.calls);
+  const remaining = context.order.filter((id) => id !== removedId && hasCall(context.calls, id));
   for (let i = remaining.length - 1; i >= 0; i -= 1) {
     if (!context.calls[remaining[i]].awaitingAnswer) return remaining[i];
   }
@@ -68,9 +69,9 @@ export function nextCurrentCall(context: PhoneContext, removedId: string): strin
 
 /** The parent call of an attended transfer named by either leg. */
 export function transferParentOf(context: PhoneContext, callId: string): string | null {
-  const entry = context.calls[callId];
+  const entry = callEntry(context.calls, callId);
   if (!entry) return null;
-  if (entry.consultationFor !== null && entry.consultationFor in context.calls) return entry.consultationFor;
+  if (entry.consultationFor !== null && hasCall(context.calls, entry.consultationFor)) return entry.consultationFor;
   for (const id in context.calls) if (context.calls[id].consultationFor === callId) return callId;
   return null;
 }
@@ -111,15 +112,15 @@ export const phoneMachine = setup({
     tellAgent: sendTo('ua', (_, command: AgentCommand) => command),
     addCall: enqueueActions(({ context, event, enqueue }) => {
       const created = event as CallCreated;
-      if (created.callId in context.calls) return;
-      const replaced = created.replacesCallId !== null && created.replacesCallId in context.calls ? created.replacesCallId : null;
+      if (hasCall(context.calls, created.callId)) return;
+      const replaced = created.replacesCallId !== null && hasCall(context.calls, created.replacesCallId) ? created.replacesCallId : null;
       const incoming = created.direction === 'incoming';
       if (incoming && replaced === null && isMaxCall(context)) {
         enqueue.sendTo('ua', { type: 'AGENT.REJECT_CALL', callId: created.callId, code: context.overCapCode });
         enqueue.emit({ type: 'incoming.rejected', callId: created.callId, remote: created.remote, code: context.overCapCode, reason: 'over-cap' });
         return;
       }
-      const consultationFor = created.consultationFor !== null && created.consultationFor in context.calls ? created.consultationFor : null;
+      const consultationFor = created.consultationFor !== null && hasCall(context.calls, created.consultationFor) ? created.consultationFor : null;
       const becomesCurrent = !incoming || context.currentSessionID === null || (replaced !== null && context.currentSessionID === replaced);
       enqueue.assign(({ context: current, spawn }) => {
         const ref = spawn('call', {
@@ -158,7 +159,7 @@ export const phoneMachine = setup({
     }),
     answerCall: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PHONE.ANSWER') return;
-      const entry = context.calls[event.callId];
+      const entry = callEntry(context.calls, event.callId);
       if (!entry) return;
       enqueue.sendTo(entry.ref, { type: 'CALL.ANSWER', options: event.options });
       enqueue.assign({
@@ -174,7 +175,7 @@ export const phoneMachine = setup({
     removeCall: enqueueActions(({ context, event, enqueue }) => {
       const done = event as DoneActorEvent<CallOutput> | CallDoneEvent;
       const output = done.output;
-      const entry = context.calls[output.callId];
+      const entry = callEntry(context.calls, output.callId);
       if (!entry) return;
       const wasCurrent = context.currentSessionID === output.callId;
       const next = wasCurrent ? nextCurrentCall(context, output.callId) : context.currentSessionID;
@@ -188,7 +189,7 @@ export const phoneMachine = setup({
         }
         return { calls, order: current.order.filter((id) => id !== output.callId), currentSessionID: next };
       });
-      if (entry.consultationFor !== null && context.calls[entry.consultationFor]) {
+      if (entry.consultationFor !== null && hasCall(context.calls, entry.consultationFor)) {
         enqueue.sendTo(context.calls[entry.consultationFor].ref, { type: 'CALL.TRANSFER.CONSULTATION_ENDED' });
       }
       if (consultation !== null && output.end.cause === 'transferred') {
@@ -199,7 +200,7 @@ export const phoneMachine = setup({
     }),
     handleRefer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UA.REFER.RECEIVED') return;
-      const accepted = event.callId in context.calls && countedCalls(context) - 1 < callCap(context);
+      const accepted = hasCall(context.calls, event.callId) && countedCalls(context) - 1 < callCap(context);
       enqueue.sendTo(
         'ua',
         accepted ? { type: 'AGENT.ACCEPT_REFER', referId: event.referId, callId: event.callId } : { type: 'AGENT.REJECT_REFER', referId: event.referId },
@@ -219,7 +220,7 @@ export const phoneMachine = setup({
     }),
     linkConsultation: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PHONE.TRANSFER.LINK') return;
-      const entry = context.calls[event.consultationId];
+      const entry = callEntry(context.calls, event.consultationId)!;
       enqueue.assign({
         calls: ({ context: current }) => ({ ...current.calls, [event.consultationId]: { ...entry, consultationFor: event.callId } }),
       });
@@ -239,20 +240,20 @@ export const phoneMachine = setup({
     mayPlaceCall: ({ context, event }) => {
       if (event.type !== 'PHONE.CALL') return false;
       const parent = event.consultationFor ?? null;
-      if (parent !== null) return parent in context.calls && consultationOf(context, parent) === null;
+      if (parent !== null) return hasCall(context.calls, parent) && consultationOf(context, parent) === null;
       return !isMaxCall(context);
     },
     mayLinkConsultation: ({ context, event }) => {
       if (event.type !== 'PHONE.TRANSFER.LINK') return false;
-      const parent = context.calls[event.callId];
-      const leg = context.calls[event.consultationId];
+      const parent = callEntry(context.calls, event.callId);
+      const leg = callEntry(context.calls, event.consultationId);
       if (!parent || !leg || event.callId === event.consultationId) return false;
       if (parent.consultationFor !== null || leg.consultationFor !== null || leg.awaitingAnswer) return false;
       if (consultationOf(context, event.callId) !== null || consultationOf(context, event.consultationId) !== null) return false;
       return true;
     },
-    knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && event.callId in context.calls,
-    awaitsAnswer: ({ context, event }) => event.type === 'PHONE.ANSWER' && context.calls[event.callId]?.awaitingAnswer === true,
+    knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && hasCall(context.calls, event.callId),
+    awaitsAnswer: ({ context, event }) => event.type === 'PHONE.ANSWER' && callEntry(context.calls, event.callId)?.awaitingAnswer === true,
     registersAutomatically: ({ context }) => context.register,
     mayRetryRegistration: ({ context }) => mayRetryRegistration(context),
   },

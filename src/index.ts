@@ -8,7 +8,7 @@ export type { PhoneOptions, PhoneEventMap } from './phone';
 export { Session } from './session';
 export type { SessionEventMap, SessionDialog } from './session';
 export type { CallStatus, StaticCallStatus, TransferParent } from './call-status';
-export { RESULT_CODES } from './errors';
+export { PhoneOptionsError, RESULT_CODES } from './errors';
 export type { Refusal, RefusalReason, Result } from './errors';
 export type { HubEvent, HubEvents } from './event-hub';
 export type { CallTimer } from './timer';

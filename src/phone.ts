@@ -4,20 +4,24 @@ import { createActor } from 'xstate';
 import type { Actor, InspectionEvent, Observer } from 'xstate';
 import type { CallOptions, DtmfOptions, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
-import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
+import type { RecordPermission, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
 import { phoneMachine, withCallDoneEvents } from '../machines/phone.machine';
 import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings } from '../machines/phone.types';
-import { isValidTarget } from '../machines/validation';
+import { callOptionsProblem } from '../machines/call-options';
+import { settingsProblem, givenSettings } from '../machines/settings';
+import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
 import { callPortBridge } from './call-port-bridge';
 import type { StaticCallStatus } from './call-status';
-import { failure, refusal, success } from './errors';
+import { PhoneOptionsError, failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { EventHub } from './event-hub';
+import { listenerProblem, staticStatusProblem } from './facade-input';
 import { observeActor } from './observe';
 import { createRedactingInspector } from './inspect/redact';
+import { phoneOptionsProblem } from './phone-options';
 import { Session } from './session';
 import type { SessionHost } from './session';
 
@@ -80,6 +84,26 @@ export type PhoneEventMap = {
   refused: [Refusal];
 };
 
+/** Every event name of {@link PhoneEventMap}, for checking `on()` at run time. */
+const PHONE_EVENTS: { readonly [K in keyof PhoneEventMap]: true } = {
+  connected: true,
+  disconnected: true,
+  registered: true,
+  unregistered: true,
+  registrationFailed: true,
+  isRegisteredChange: true,
+  newRTCSession: true,
+  incoming: true,
+  startSession: true,
+  deleteSession: true,
+  recordPermissionsChange: true,
+  incomingRejected: true,
+  referReceived: true,
+  currentSessionChange: true,
+  refused: true,
+};
+const PHONE_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(PHONE_EVENTS));
+
 const DEFAULT_DTMF: DtmfOptions = { transport: 'info', durationMs: 100, interToneGapMs: 70 };
 
 /**
@@ -110,6 +134,8 @@ export class Phone {
 
   /** @internal Use {@link createPhone}. */
   constructor(private readonly options: PhoneOptions) {
+    const problem = phoneOptionsProblem(options);
+    if (problem) throw new PhoneOptionsError(problem);
     const { userAgent } = options;
     this.deviceIds = { ...options.deviceIds };
     const machine = withCallDoneEvents(
@@ -184,8 +210,7 @@ export class Phone {
   }
 
   set reRegistryPhoneTimes(value: number) {
-    if (Number.isInteger(value) && value >= 0) this.configure({ reRegistryPhoneTimes: value });
-    else this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be a non-negative integer');
+    this.applySettings('reRegistryPhoneTimes', { reRegistryPhoneTimes: value });
   }
 
   /** The calls, keyed by call id, oldest first. */
@@ -204,8 +229,9 @@ export class Phone {
   }
 
   set recordPermissions(value: RecordPermission) {
+    if (!this.guardDestroyed('recordPermissions')) return;
     if (value === 0 || value === 1 || value === 2) this.actor.send({ type: 'PHONE.RECORD_PERMISSIONS', recordPermissions: value });
-    else this.refuse('recordPermissions', 'invalid-input', 'recordPermissions must be 0, 1 or 2');
+    else this.refuse('recordPermissions', 'invalid-input', `recordPermissions must be 0, 1 or 2, got ${describe(value)}`);
   }
 
   /** Incoming calls nobody answered yet, oldest first. */
@@ -225,8 +251,18 @@ export class Phone {
 
   // ---------------------------------------------------------------- methods
 
-  /** Listen to an event; returns the function that stops listening. Attach listeners before `start()`. */
+  /**
+   * Listen to an event; returns the function that stops listening. Attach listeners before `start()`.
+   * An unknown event name or a listener that is not a function is refused (`invalid-input`), and the
+   * returned function does nothing.
+   */
   on<K extends keyof PhoneEventMap>(eventName: K, listener: (...args: PhoneEventMap[K]) => void): () => void {
+    if (!this.guardDestroyed('on')) return () => undefined;
+    const problem = listenerProblem(PHONE_EVENT_NAMES, eventName, listener);
+    if (problem) {
+      this.refuse('on', 'invalid-input', problem);
+      return () => undefined;
+    }
     return this.hub.on(eventName, listener);
   }
 
@@ -239,8 +275,9 @@ export class Phone {
   /** Register again with new credentials (an authorization user and an HA1). */
   reRegister(authorizationUser: string, ha1: string): this {
     if (!this.guardDestroyed('reRegister')) return this;
-    if (!authorizationUser || !ha1) {
-      this.refuse('reRegister', 'invalid-input', 'an authorization user and an HA1 are required');
+    const problem = digestCredentialsProblem(authorizationUser, ha1);
+    if (problem) {
+      this.refuse('reRegister', 'invalid-input', problem);
       return this;
     }
     this.actor.send({ type: 'PHONE.CREDENTIALS', credentials: { authorizationUser, ha1 } });
@@ -250,9 +287,10 @@ export class Phone {
   /** Place a call; with `transferId`, a consultation call for an attended transfer of that call. */
   call(number: string, option: CallOptions = {}, transferId?: string): Promise<Result> {
     if (!this.guardDestroyed('call')) return Promise.resolve(failure(this.refusalValue as Refusal));
-    if (!isValidTarget(number)) return Promise.resolve(failure(this.record(refusal('call', 'invalid-input', 'the number is empty or malformed'))));
+    const problem = targetProblem(number) ?? callOptionsProblem(option);
+    if (problem) return Promise.resolve(failure(this.record(refusal('call', 'invalid-input', problem))));
     if (transferId !== undefined && this.getSession(transferId) === null) {
-      return Promise.resolve(failure(this.record(refusal('call', 'unknown-call', `no call ${transferId} to transfer`, transferId))));
+      return Promise.resolve(failure(this.record(refusal('call', 'unknown-call', `no call ${describe(transferId)} to transfer`, transferId))));
     }
     const event: PhoneCommandEvent = { type: 'PHONE.CALL', target: number, options: option, consultationFor: transferId ?? null };
     if (!this.actor.getSnapshot().can(event)) {
@@ -280,7 +318,7 @@ export class Phone {
   answer(callId: string, option?: CallOptions): Promise<Result> {
     if (!this.guardDestroyed('answer')) return Promise.resolve(failure(this.refusalValue as Refusal));
     const session = this.getSession(callId);
-    if (!session) return Promise.resolve(failure(this.record(refusal('answer', 'unknown-call', `no call ${callId}`, callId))));
+    if (!session) return Promise.resolve(failure(this.record(refusal('answer', 'unknown-call', `no call ${describe(callId)}`, callId))));
     return session.answer(option).then((result) => {
       if (!result.ok && session.lastRefusal) this.record(session.lastRefusal);
       return result;
@@ -353,20 +391,20 @@ export class Phone {
 
   /** A call's session, or `null`. */
   getSession(callId: string): Session | null {
-    const entry = this.actor.getSnapshot().context.calls[callId];
+    const entry = callEntry(this.actor.getSnapshot().context.calls, callId);
     return entry ? this.sessionFor(entry.ref) : null;
   }
 
   /** Every call's session, oldest first. */
   getSessions(): Session[] {
     const { calls, order } = this.actor.getSnapshot().context;
-    return order.filter((id) => id in calls).map((id) => this.sessionFor(calls[id].ref));
+    return order.filter((id) => hasCall(calls, id)).map((id) => this.sessionFor(calls[id].ref));
   }
 
   /** Make a call the current one. */
   setCurrentSession(callId: string): boolean {
     if (!this.guardDestroyed('setCurrentSession')) return false;
-    if (!this.getSession(callId)) return this.refuse('setCurrentSession', 'unknown-call', `no call ${callId}`, callId);
+    if (!this.getSession(callId)) return this.refuse('setCurrentSession', 'unknown-call', `no call ${describe(callId)}`, callId);
     this.actor.send({ type: 'PHONE.SET_CURRENT', callId });
     return true;
   }
@@ -378,17 +416,16 @@ export class Phone {
 
   /** Set a call's name, avatar and company; with `startManualModel`, SIP updates stop overwriting them. */
   setSessionStaticStatus(callId: string, staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): boolean {
-    return this.withSession('setSessionStaticStatus', callId, (session) => {
-      const identity: Partial<StaticIdentity> = { ...staticStatus };
-      if (!session.can({ type: 'CALL.IDENTITY.SET', identity })) return false;
-      session.setStaticStatus(staticStatus, startManualModel);
-      return true;
-    });
+    return this.withSession('setSessionStaticStatus', callId, (session) => session.applyStaticStatus('setSessionStaticStatus', staticStatus, startManualModel));
   }
 
-  /** Change the cap, call waiting, auto-hold or registration retry settings at run time. */
+  /**
+   * Change the cap, call waiting, auto-hold or registration retry settings at run time. Only the
+   * documented settings with valid values are applied; otherwise nothing is, and the refusal
+   * (`invalid-input`) names the first problem.
+   */
   configure(settings: Partial<PhoneSettings>): this {
-    this.actor.send({ type: 'PHONE.CONFIGURE', settings });
+    this.applySettings('configure', settings);
     return this;
   }
 
@@ -404,6 +441,14 @@ export class Phone {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private applySettings(command: string, settings: unknown): boolean {
+    if (!this.guardDestroyed(command)) return false;
+    const problem = settingsProblem(settings);
+    if (problem) return this.refuse(command, 'invalid-input', problem);
+    this.actor.send({ type: 'PHONE.CONFIGURE', settings: givenSettings(settings as Record<string, unknown>) });
+    return true;
+  }
 
   private linkConsultation(parentId: string, number: string): string | null {
     const candidate = this.getSessions().find((session) => {
@@ -428,7 +473,7 @@ export class Phone {
   private withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
     if (!this.guardDestroyed(command)) return false;
     const session = this.getSession(callId);
-    if (!session) return this.refuse(command, 'unknown-call', `no call ${String(callId)}`, callId);
+    if (!session) return this.refuse(command, 'unknown-call', `no call ${describe(callId)}`, callId);
     const ok = run(session);
     if (!ok && session.lastRefusal) this.record(session.lastRefusal);
     return ok;
@@ -440,7 +485,7 @@ export class Phone {
     return false;
   }
 
-  private refuse(command: string, reason: RefusalReason, message: string, callId: string | null = null): false {
+  private refuse(command: string, reason: RefusalReason, message: string, callId: unknown = null): false {
     this.record(refusal(command, reason, message, callId));
     return false;
   }

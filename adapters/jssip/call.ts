@@ -11,6 +11,7 @@ import type {
   StatsReportLike,
   Unsubscribe,
 } from '../port';
+import { assertNoProblem, extraHeadersProblem, mediaTypeProblem } from '../../machines/sip-grammar';
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
@@ -59,6 +60,7 @@ let fallbackIds = 0;
 
 /** JsSIP's media options for `call()`/`answer()` from the port's {@link CallOptions}. */
 export function mediaOptionsOf(options: CallOptions, pcConfig: RTCConfiguration | undefined): Record<string, unknown> {
+  assertNoProblem(extraHeadersProblem(options.extraHeaders));
   const video = options.video === true;
   return {
     mediaStream: options.mediaStream,
@@ -347,6 +349,7 @@ export class JsSipCall implements CallPort {
 
   sendInfo(contentType: string, body: string): void {
     this.command('sendInfo', (session) => {
+      assertNoProblem(mediaTypeProblem(contentType));
       session.sendInfo(contentType, body);
       return null;
     });
@@ -354,6 +357,7 @@ export class JsSipCall implements CallPort {
 
   sendMessage(contentType: string, body: string): void {
     this.command('sendMessage', (session) => {
+      assertNoProblem(mediaTypeProblem(contentType));
       sendInDialog(session, 'MESSAGE', [`Content-Type: ${contentType}`], body, this.logger, (outcome) => {
         if (!outcome.ok) {
           this.emit({ type: 'SIP.COMMAND.FAILED', command: 'sendMessage', reason: `${outcome.code ?? ''} ${outcome.reason}`.trim() });

@@ -9,6 +9,7 @@ import type {
   UserAgentEvent,
   UserAgentPort,
 } from '../port';
+import { assertNoProblem, digestCredentialsProblem, digestUserProblem } from '../../machines/sip-grammar';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { EventBuffer } from './event-buffer';
 import { errorText, guard, silentLogger, type AdapterLogger } from './guard';
@@ -142,6 +143,7 @@ class JsSipUserAgent implements UserAgentPort {
     this.options = { ...this.options, credentials };
     if (!ua) return;
     guard(this.logger, 'ua.set credentials', () => {
+      assertNoProblem(credentials.ha1 ? digestCredentialsProblem(credentials.authorizationUser, credentials.ha1) : digestUserProblem(credentials.authorizationUser));
       ua.set('authorization_user', credentials.authorizationUser);
       if (credentials.ha1) {
         if (credentials.realm) ua.set('realm', credentials.realm);
