@@ -210,7 +210,8 @@ export class Phone {
   }
 
   set reRegistryPhoneTimes(value: number) {
-    this.applySettings('reRegistryPhoneTimes', { reRegistryPhoneTimes: value });
+    if (value === undefined) this.guardDestroyed('reRegistryPhoneTimes') && this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be an integer from 0 up');
+    else this.applySettings('reRegistryPhoneTimes', { reRegistryPhoneTimes: value });
   }
 
   /** The calls, keyed by call id, oldest first. */
