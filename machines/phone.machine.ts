@@ -240,7 +240,8 @@ export const phoneMachine = setup({
     mayPlaceCall: ({ context, event }) => {
       if (event.type !== 'PHONE.CALL') return false;
       const parent = event.consultationFor ?? null;
-      if (parent !== null) return hasCall(context.calls, parent) && consultationOf(context, parent) === null;
+      // A consultation leg cannot have a consultation of its own: a call is either a parent or a leg.
+      if (parent !== null) return hasCall(context.calls, parent) && context.calls[parent].consultationFor === null && consultationOf(context, parent) === null;
       return !isMaxCall(context);
     },
     mayLinkConsultation: ({ context, event }) => {

@@ -296,7 +296,7 @@ export class Phone {
     const event: PhoneCommandEvent = { type: 'PHONE.CALL', target: number, options: option, consultationFor: transferId ?? null };
     if (!this.actor.getSnapshot().can(event)) {
       const reason: RefusalReason = transferId === undefined ? 'over-cap' : 'not-allowed-in-state';
-      const message = transferId === undefined ? 'the phone already has as many calls as it may' : 'that call already has a consultation call';
+      const message = transferId === undefined ? 'the phone already has as many calls as it may' : 'that call already has a consultation call, or is one';
       return Promise.resolve(failure(this.record(refusal('call', reason, message, transferId ?? null))));
     }
     let outcome: Result | null = null;

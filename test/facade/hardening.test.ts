@@ -267,6 +267,24 @@ describe('observables of calls that are gone', () => {
   });
 });
 
+describe('a consultation call of a consultation call (found by the property suite)', () => {
+  it('call(n, {}, legId) on a consultation leg is refused; no call is both a leg and a parent', async () => {
+    rig = await facadeRig(['1001', '1002', '1003']);
+    const [a, b, c] = rig.phones;
+    c.phone.on('incoming', ({ session }) => void session.answer());
+    const { caller } = await establish(rig, a, b);
+    expect(caller.attendedTransfer('1003')).toBe(true);
+    await rig.settle();
+    const leg = a.phone.getSessions().find((s) => s.callId !== caller.callId)!;
+    expect(leg.state.consultationFor).toBe(caller.callId);
+    const result = await a.phone.call('1002', {}, leg.callId);
+    expect(result).toMatchObject({ ok: false, reason: 'not-allowed-in-state' });
+    await rig.settle();
+    expect(a.phone.getSessions()).toHaveLength(2);
+    expect(a.phone.getSessions().every((s) => s.state.consultationFor === null || s.state.consultation === null)).toBe(true);
+  });
+});
+
 describe('refusal call ids', () => {
   it('a refusal names the call id only when it is a string', async () => {
     rig = await facadeRig(['1001']);

@@ -23,12 +23,16 @@ afterEach(() => {
 
 it(`holds every invariant over ${RUNS} random scenarios (seed ${SEED})`, async () => {
   const started = wallClock();
+  const stats = new Map<string, number>();
   await fc.assert(
     fc.asyncProperty(scenarioArb, async (scenario) => {
       jest.clearAllTimers();
-      await runScenario(scenario);
+      await runScenario(scenario, stats);
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: process.env.CALLSTATE_FUZZ_SHRINK === '0' },
   );
-  if (process.env.CALLSTATE_FUZZ_RUNS) console.log(`fuzz: ${RUNS} runs, seed ${SEED}, ${((wallClock() - started) / 1000).toFixed(1)} s`);
+  if (process.env.CALLSTATE_FUZZ_RUNS) {
+    const coverage = [...stats].sort(([a], [b]) => a.localeCompare(b)).map(([fact, steps]) => `  ${fact}: ${steps} steps`);
+    console.log([`fuzz: ${RUNS} runs, seed ${SEED}, ${((wallClock() - started) / 1000).toFixed(1)} s; steps after which a phone showed:`, ...coverage].join('\n'));
+  }
 }, 30 * 60_000);

@@ -23,6 +23,7 @@ export type Step =
   | { readonly kind: 'call'; readonly p: number; readonly target: string; readonly options?: unknown }
   | { readonly kind: 'consult'; readonly p: number; readonly id: IdPick; readonly target: string }
   | { readonly kind: 'byId'; readonly p: number; readonly id: IdPick; readonly method: string; readonly arg?: unknown }
+  | { readonly kind: 'answerIncoming'; readonly p: number; readonly viaPhone: boolean }
   | { readonly kind: 'session'; readonly p: number; readonly nth: number; readonly method: string; readonly args: readonly unknown[] }
   | { readonly kind: 'phone'; readonly p: number; readonly method: string; readonly arg?: unknown }
   | { readonly kind: 'fault'; readonly p: number; readonly faults: MemoryFaults }
@@ -31,7 +32,7 @@ export type Step =
   | { readonly kind: 'destroy'; readonly p: number };
 
 const phoneIndex = fc.nat(2);
-const target = fc.constantFrom('1001', '1002', '1003', '1002', '1003', '1009', 'sip:1002@memory', 'sip:1003@memory;transport=ws', 'sip:1002@memory;x="<a>', '', '1002\r\nX: 1');
+const target = fc.constantFrom('1001', '1002', '1003', '1002', '1003', '1002', '1003', '1009', 'sip:1002@memory', 'sip:1003@memory;transport=ws', 'sip:1002@memory;x="<a>', '', '1002\r\nX: 1');
 const idPick: fc.Arbitrary<IdPick> = fc.oneof(
   { weight: 6, arbitrary: fc.nat(2).map((nth) => ({ nth })) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>('__proto__', 'constructor', 'nope', 42, Symbol.for('id'), null).map((literal) => ({ literal })) },
@@ -54,7 +55,16 @@ const faults: fc.Arbitrary<MemoryFaults> = fc.oneof(
   fc.constant({ autoRecord: true }),
 );
 const BY_ID = ['answer', 'reject', 'hangup', 'terminate', 'blindTransfer', 'attendedTransfer', 'hold', 'unhold', 'dtmf', 'mute', 'unmute', 'startRecord', 'pauseRecord', 'setCurrentSession', 'setSessionStaticStatus'];
+/** Session methods and their arguments; the call's life cycle (answer, hold, unhold, hangup) comes up most. */
 const SESSION: ReadonlyArray<readonly [string, fc.Arbitrary<readonly unknown[]>]> = [
+  ['answer', fc.constant([])],
+  ['answer', fc.constant([])],
+  ['answer', fc.constant([])],
+  ['hold', fc.constant([])],
+  ['hold', fc.constant([])],
+  ['unhold', fc.constant([])],
+  ['unhold', fc.constant([])],
+  ['attendedTransfer', fc.constantFrom('1003', '1001').map((t) => [t])],
   ['answer', callOptions.map((o) => [o])],
   ['reject', fc.constantFrom<unknown>(undefined, 603, 200, 'x').map((c) => [c])],
   ['hangup', fc.constant([])],
@@ -90,20 +100,21 @@ const PHONE: ReadonlyArray<readonly [string, fc.Arbitrary<unknown>]> = [
 
 /** One step: any public method, any fault, time passing, or a destroy. */
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('call' as const), p: phoneIndex, target, options: callOptions }) },
+  { weight: 10, arbitrary: fc.record({ kind: fc.constant('call' as const), p: phoneIndex, target, options: callOptions }) },
+  { weight: 10, arbitrary: fc.record({ kind: fc.constant('answerIncoming' as const), p: phoneIndex, viaPhone: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('consult' as const), p: phoneIndex, id: idPick, target }) },
   {
-    weight: 10,
+    weight: 6,
     arbitrary: fc.record({ kind: fc.constant('byId' as const), p: phoneIndex, id: idPick, method: fc.constantFrom(...BY_ID), arg: fc.constantFrom<unknown>(undefined, '1003', '1#', 603, { name: 'x' }) }),
   },
   {
-    weight: 14,
+    weight: 20,
     arbitrary: fc
-      .tuple(phoneIndex, fc.nat(2), fc.constantFrom(...SESSION))
+      .tuple(phoneIndex, fc.nat(1), fc.constantFrom(...SESSION))
       .chain(([p, nth, [method, args]]) => args.map((a) => ({ kind: 'session' as const, p, nth, method, args: a }))),
   },
   {
-    weight: 3,
+    weight: 2,
     arbitrary: fc.constantFrom(...PHONE).chain(([method, arg]) => fc.record({ kind: fc.constant('phone' as const), p: phoneIndex, method: fc.constant(method), arg })),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('fault' as const), p: phoneIndex, faults }) },
@@ -113,7 +124,12 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** A scenario: how many phones, and the steps. */
-export const scenarioArb = fc.record({ phones: fc.integer({ min: 2, max: 3 }), steps: fc.array(stepArb, { maxLength: 24 }) });
+export const scenarioArb = fc.record({
+  phones: fc.constantFrom(2, 2, 3),
+  /** Start from an established call between the first two phones (most of the time). */
+  established: fc.constantFrom(true, true, true, false),
+  steps: fc.array(stepArb, { minLength: 4, maxLength: 14, size: 'max' }),
+});
 
 // ------------------------------------------------------------------------------------------ world
 
@@ -194,6 +210,12 @@ export class World {
           : method === 'reject' ? phone.reject(id, typeof step.arg === 'number' ? step.arg : undefined)
           : method === 'setSessionStaticStatus' ? phone.setSessionStaticStatus(id, arg ?? {})
           : (phone as unknown as Record<string, (id: unknown) => unknown>)[method](id);
+        break;
+      }
+      case 'answerIncoming': {
+        const ringing = phone.incomingList[0];
+        if (!ringing) return;
+        outcome = step.viaPhone ? phone.answer(ringing.callId) : ringing.answer();
         break;
       }
       case 'session': {
@@ -288,6 +310,25 @@ export class World {
     this.subscriptions.forEach((s) => s.unsubscribe());
   }
 
+  /** What the phones show now (phases, holds, transfers), for the coverage figures of a fuzz run. */
+  facts(): Set<string> {
+    const facts = new Set<string>();
+    for (const member of this.members) {
+      if (member.destroyed) continue;
+      for (const session of member.phone.getSessions()) {
+        const state = session.state;
+        facts.add(`phase ${state.phase}`);
+        if (state.hold) facts.add(`hold ${state.hold}`);
+        if (state.remoteHold) facts.add('remoteHold');
+        if (state.transfer && state.transfer !== 'idle') facts.add(`transfer ${state.transfer}`);
+        if (state.recording && state.recording !== 'off') facts.add(`recording ${state.recording}`);
+        if (state.consultationFor) facts.add('consultation leg');
+      }
+      if (member.phone.getSessions().length > 1) facts.add('2+ calls on a phone');
+    }
+    return facts;
+  }
+
   private isActive(session: Session): boolean {
     return (session as unknown as { ref: { getSnapshot(): { status: string } } }).ref.getSnapshot().status === 'active';
   }
@@ -371,14 +412,20 @@ export class World {
 }
 
 /** Play a scenario on a fresh world, checking every invariant after each step and after tear-down. */
-export async function runScenario(scenario: { phones: number; steps: readonly Step[] }): Promise<void> {
+export async function runScenario(scenario: { phones: number; established: boolean; steps: readonly Step[] }, stats?: Map<string, number>): Promise<void> {
   const world = new World(scenario.phones);
   try {
     await world.network.settle();
     world.checkInvariants();
+    if (scenario.established) {
+      await world.play({ kind: 'call', p: 0, target: '1002' });
+      await world.play({ kind: 'answerIncoming', p: 1, viaPhone: false });
+      world.checkInvariants();
+    }
     for (const step of scenario.steps) {
       await world.play(step);
       world.checkInvariants();
+      if (stats) for (const fact of world.facts()) stats.set(fact, (stats.get(fact) ?? 0) + 1);
     }
   } finally {
     await world.tearDown();
