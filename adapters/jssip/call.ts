@@ -12,6 +12,7 @@ import type {
   Unsubscribe,
 } from '../port';
 import { assertNoProblem, extraHeadersProblem, mediaTypeProblem } from '../../machines/sip-grammar';
+import { targetProblem } from '../../machines/sip-target';
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
@@ -307,6 +308,8 @@ export class JsSipCall implements CallPort {
       this.emit({ type: 'SIP.REFER.FAILED', code: null, reason: 'the call is not established' });
       return;
     }
+    const problem = targetProblem(target);
+    if (problem) return this.emit({ type: 'SIP.REFER.FAILED', code: null, reason: problem });
     let referTo = target;
     if (replaces) {
       const other = replaces instanceof JsSipCall ? replaces.session : null;

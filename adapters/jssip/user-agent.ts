@@ -10,6 +10,7 @@ import type {
   UserAgentPort,
 } from '../port';
 import { assertNoProblem, digestCredentialsProblem, digestUserProblem } from '../../machines/sip-grammar';
+import { targetProblem } from '../../machines/sip-target';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { EventBuffer } from './event-buffer';
 import { errorText, guard, silentLogger, type AdapterLogger } from './guard';
@@ -163,6 +164,8 @@ class JsSipUserAgent implements UserAgentPort {
     }
     this.pendingLocal = call;
     try {
+      const problem = targetProblem(target);
+      assertNoProblem(problem && `Invalid target: ${problem}`);
       const session = ua.call(target, {
         ...(mediaOptionsOf(options, this.options.pcConfig) as object),
         eventHandlers: call.earlyHandlers() as never,

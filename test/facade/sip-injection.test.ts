@@ -204,6 +204,25 @@ describe('JsSIP through an in-process socket: refused input never reaches the wi
     expect(header(await invite, 'X-Ok')).toBe('fine');
   });
 
+  it('targets outside the SIP-URI grammar: no INVITE and no REFER is written', async () => {
+    j = await jssipRig();
+    const { port } = await establishedJsSipCall(j);
+    const failures: CallPortEvent[] = [];
+    port.subscribe((event) => event.type === 'SIP.REFER.FAILED' && failures.push(event));
+    for (const target of BAD_TARGETS) {
+      const ended: CallPortEvent[] = [];
+      j.port.call(target, { mediaStream: fakeAudioStream() }).subscribe((event) => event.type === 'SIP.FAILED' && ended.push(event));
+      expect(ended).toMatchObject([{ cause: 'address-incomplete' }]);
+      port.refer(target, null);
+    }
+    await flush();
+    expect(failures).toHaveLength(BAD_TARGETS.length);
+    expect(j.sent.filter((m) => /^(INVITE|REFER) /.test(m))).toHaveLength(1); // the established call's INVITE
+    const refer = j.socket.next(/^REFER /);
+    port.refer('sip:carol@far.bench.invalid', null);
+    expect(header(await refer, 'Refer-To')).toContain('sip:carol@far.bench.invalid');
+  });
+
   it('credentials with CR/LF are never used: the digest answer keeps the last good user', async () => {
     j = await jssipRig();
     j.port.setCredentials({ authorizationUser: `mallory\r\n${INJECTED}: 1`, ha1: '6f1ed002ab5595859014ebf0951522d9' });
