@@ -293,12 +293,15 @@ export class Session {
 
   /**
    * Listen to an event; returns the function that stops listening. An unknown event name or a
-   * listener that is not a function is refused (`invalid-input`), and the returned function does nothing.
+   * listener that is not a function is refused (`invalid-input`), as is any listener once the call
+   * has ended (`call-ended`: nothing more will be emitted) or the session was destroyed; the
+   * returned function then does nothing.
    */
   on<K extends keyof SessionEventMap>(eventName: K, listener: (...args: SessionEventMap[K]) => void): () => void {
     const problem = listenerProblem(SESSION_EVENT_NAMES, eventName, listener);
-    if (problem) {
-      this.refuse('on', 'invalid-input', problem);
+    const refused = problem ? this.refusalFor('on', 'invalid-input', problem) : this.unavailable('on');
+    if (refused) {
+      this.record(refused);
       return () => undefined;
     }
     return this.hub.on(eventName, listener);

@@ -173,6 +173,15 @@ describe('on() with a listener that is not a function', () => {
     expect(() => jest.runOnlyPendingTimers()).not.toThrow();
   });
 
+  it('Session.on() once the call has ended is refused with call-ended (its events$ has completed)', async () => {
+    rig = await facadeRig(['1001', '1002']);
+    const { caller } = await establish(rig, rig.phones[0], rig.phones[1]);
+    caller.hangup();
+    await rig.settle();
+    caller.on('ended', () => undefined);
+    expect(caller.lastRefusal).toMatchObject({ command: 'on', reason: 'call-ended' });
+  });
+
   it('an unknown event name is refused too', async () => {
     rig = await facadeRig(['1001']);
     const { phone } = rig.phones[0];
