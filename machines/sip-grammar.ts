@@ -31,7 +31,7 @@ const PARAM_VALUE = /^(?:[A-Za-z0-9\-.!%*_+`'~]+|"(?:[^"\\\x00-\x08\x0A-\x1F\x7F
  */
 const STACK_HEADERS = new Set([
   'via', 'v', 'from', 'f', 'to', 't', 'call-id', 'i', 'cseq', 'max-forwards', 'content-length', 'l', 'content-type', 'c',
-  'contact', 'm', 'route', 'record-route', 'authorization', 'proxy-authorization',
+  'contact', 'm', 'record-route',
 ]);
 
 /** Longest authorization user accepted. */

@@ -539,7 +539,12 @@ export class Phone {
   }
 }
 
-/** Create a phone on a SIP stack. Attach listeners, then call `start()`. */
+/**
+ * Create a phone on a SIP stack. Attach listeners, then call `start()`.
+ *
+ * @throws {@link PhoneOptionsError} when the options are not acceptable (a missing `userAgent`, an
+ * unknown option, a value outside its range); nothing is created then.
+ */
 export function createPhone(options: PhoneOptions): Phone {
   return new Phone(options);
 }
