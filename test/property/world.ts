@@ -138,6 +138,8 @@ interface Member {
   readonly phone: Phone;
   readonly ua: MemoryUserAgent;
   destroyed: boolean;
+  /** Calls whose far end asked this phone to call someone else (REFER), and the phone accepted. */
+  readonly referred: Set<string>;
 }
 
 /** What the world saw of one session. */
@@ -172,7 +174,7 @@ export class World {
     this.members = NUMBERS.slice(0, phones).map((number) => {
       const ua = this.network.createUserAgent({ number, password: `pw-${number}` });
       const phone = createPhone({ userAgent: ua, qualityReports: true, reportIntervalMs: 3000 });
-      const member: Member = { number, phone, ua, destroyed: false };
+      const member: Member = { number, phone, ua, destroyed: false, referred: new Set() };
       const completion = { state: false, sessions: false, events: false };
       this.phoneCompletions.set(phone, completion);
       const fail = (what: string) => (error: unknown) => this.observableErrors.push(`${number} ${what}: ${String(error)}`);
@@ -274,7 +276,11 @@ export class World {
         this.checkCall(member, session);
       }
       // The cap: a phone never gets further over it than it already was (configure may lower it).
-      const counted = sessions.filter((s) => s.state.consultationFor === null || phone.getSession(s.state.consultationFor) === null).length;
+      // Not counted, as the phone's own rule has it: consultation legs while their parent call is
+      // there, and a call whose REFER the phone accepted (it places the new call while that one leaves).
+      const counted = sessions.filter(
+        (s) => (s.state.consultationFor === null || phone.getSession(s.state.consultationFor) === null) && !member.referred.has(s.callId),
+      ).length;
       const over = counted - state.callCap;
       const before = this.overCap.get(phone) ?? 0;
       check(over <= Math.max(0, before), `${member.number}: ${counted} calls with a cap of ${state.callCap}`);
@@ -336,6 +342,7 @@ export class World {
   private phoneEvent(member: Member, event: { name: string | number | symbol; args: readonly unknown[] }): void {
     if (event.name === 'refused') this.checkRefusal(event.args[0] as Refusal);
     if (event.name === 'newRTCSession') this.watch(member, (event.args[0] as { session: Session }).session);
+    if (event.name === 'referReceived' && (event.args[0] as { accepted: boolean }).accepted) member.referred.add((event.args[0] as { callId: string }).callId);
     if (event.name === 'deleteSession') this.removed.push({ member, callId: (event.args[0] as { callId: string }).callId });
   }
 
