@@ -168,7 +168,8 @@ export class World {
   private readonly observableErrors: string[] = [];
   private readonly subscriptions: Subscription[] = [];
   private readonly phoneCompletions = new Map<Phone, { state: boolean; sessions: boolean; events: boolean }>();
-  private readonly overCap = new Map<Phone, number>();
+  /** Calls counted against the cap after the last step, per phone. */
+  private readonly counted = new Map<Phone, number>();
 
   constructor(phones: number) {
     this.members = NUMBERS.slice(0, phones).map((number) => {
@@ -275,16 +276,16 @@ export class World {
         this.watch(member, session);
         this.checkCall(member, session);
       }
-      // The cap: a phone never gets further over it than it already was (configure may lower it).
+      // The cap: a phone at or over its cap gets no further call (configure may lower the cap below
+      // the calls it has; those stay).
       // Not counted, as the phone's own rule has it: consultation legs while their parent call is
       // there, and a call whose REFER the phone accepted (it places the new call while that one leaves).
       const counted = sessions.filter(
         (s) => (s.state.consultationFor === null || phone.getSession(s.state.consultationFor) === null) && !member.referred.has(s.callId),
       ).length;
-      const over = counted - state.callCap;
-      const before = this.overCap.get(phone) ?? 0;
-      check(over <= Math.max(0, before), `${member.number}: ${counted} calls with a cap of ${state.callCap}`);
-      this.overCap.set(phone, over);
+      const before = this.counted.get(phone) ?? 0;
+      check(counted <= state.callCap || counted <= before, `${member.number}: ${counted} calls (${before} before this step) with a cap of ${state.callCap}`);
+      this.counted.set(phone, counted);
     }
     this.checkAgreement();
     for (const { member, callId } of this.removed) {
