@@ -28,6 +28,7 @@ const BENCHMARKS = capture ? ['capture-stats'] : [
   'quality-report-cost',
   'sip-message-to-observable',
   'scale-live-calls',
+  'soak-call-lifecycles',
   'call-setup-kamailio',
   'hop-count',
 ].filter((id) => capture || only.length === 0 || only.includes(id));

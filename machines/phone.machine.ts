@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromCallback, sendTo, setup, stateIn, stopChild } from 'xstate';
 import type { DoneActorEvent, EventObject } from 'xstate';
 import { callMachine } from './call.machine';
+import { callEntry, hasCall } from './call-ids';
 import { DEFAULT_REJECT_CODE, systemClock } from './call.types';
 import type { CallOutput } from './call.types';
 import type {
@@ -75,15 +76,15 @@ const definition = setup({
     tellAgent: sendTo('ua', (_, command: AgentCommand) => command),
     addCall: enqueueActions(({ context, event, enqueue }) => {
       const created = event as CallCreated;
-      if (created.callId in context.calls) return;
-      const replaced = created.replacesCallId !== null && created.replacesCallId in context.calls ? created.replacesCallId : null;
+      if (hasCall(context.calls, created.callId)) return;
+      const replaced = created.replacesCallId !== null && hasCall(context.calls, created.replacesCallId) ? created.replacesCallId : null;
       const incoming = created.direction === 'incoming';
       if (incoming && replaced === null && isMaxCall(context)) {
         enqueue.sendTo('ua', { type: 'AGENT.REJECT_CALL', callId: created.callId, code: context.overCapCode });
         enqueue.emit({ type: 'incoming.rejected', callId: created.callId, remote: created.remote, code: context.overCapCode, reason: 'over-cap' });
         return;
       }
-      const consultationFor = created.consultationFor !== null && created.consultationFor in context.calls ? created.consultationFor : null;
+      const consultationFor = created.consultationFor !== null && hasCall(context.calls, created.consultationFor) ? created.consultationFor : null;
       const becomesCurrent = !incoming || context.currentSessionID === null || (replaced !== null && context.currentSessionID === replaced);
       enqueue.assign(({ context: current, spawn }) => {
         const ref = spawn('call', {
@@ -123,7 +124,7 @@ const definition = setup({
     }),
     answerCall: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PHONE.ANSWER') return;
-      const entry = context.calls[event.callId];
+      const entry = callEntry(context.calls, event.callId);
       if (!entry) return;
       enqueue.sendTo(entry.ref, { type: 'CALL.ANSWER', options: event.options });
       enqueue.assign({
@@ -139,7 +140,7 @@ const definition = setup({
     removeCall: enqueueActions(({ context, event, enqueue }) => {
       const done = event as DoneActorEvent<CallOutput> | CallDoneEvent;
       const output = done.output;
-      const entry = context.calls[output.callId];
+      const entry = callEntry(context.calls, output.callId);
       if (!entry) return;
       const wasCurrent = context.currentSessionID === output.callId;
       const next = wasCurrent ? nextCurrentCall(context, output.callId) : context.currentSessionID;
@@ -153,7 +154,7 @@ const definition = setup({
         }
         return { calls, order: current.order.filter((id) => id !== output.callId), currentSessionID: next };
       });
-      if (entry.consultationFor !== null && context.calls[entry.consultationFor]) {
+      if (entry.consultationFor !== null && hasCall(context.calls, entry.consultationFor)) {
         enqueue.sendTo(context.calls[entry.consultationFor].ref, { type: 'CALL.TRANSFER.CONSULTATION_ENDED' });
       }
       if (consultation !== null && output.end.cause === 'transferred') {
@@ -171,7 +172,7 @@ const definition = setup({
     receiveRefer: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'UA.REFER.RECEIVED') return;
       const { referId, callId, target } = event;
-      const refused: ReferOutcome | null = !(callId in context.calls) ? 'call-ended' : isMaxCall(context) ? 'over-cap' : null;
+      const refused: ReferOutcome | null = !hasCall(context.calls, callId) ? 'call-ended' : isMaxCall(context) ? 'over-cap' : null;
       if (refused !== null) {
         enqueue.sendTo('ua', { type: 'AGENT.REJECT_REFER', referId });
         enqueue.emit({ type: 'refer.received', callId, target, accepted: false, outcome: refused });
@@ -224,7 +225,7 @@ const definition = setup({
     }),
     linkConsultation: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'PHONE.TRANSFER.LINK') return;
-      const entry = context.calls[event.consultationId];
+      const entry = callEntry(context.calls, event.consultationId)!;
       enqueue.assign({
         calls: ({ context: current }) => ({ ...current.calls, [event.consultationId]: { ...entry, consultationFor: event.callId } }),
       });
@@ -244,20 +245,21 @@ const definition = setup({
     mayPlaceCall: ({ context, event }) => {
       if (event.type !== 'PHONE.CALL') return false;
       const parent = event.consultationFor ?? null;
-      if (parent !== null) return parent in context.calls && consultationOf(context, parent) === null;
+      // A consultation leg cannot have a consultation of its own: a call is either a parent or a leg.
+      if (parent !== null) return hasCall(context.calls, parent) && context.calls[parent].consultationFor === null && consultationOf(context, parent) === null;
       return !isMaxCall(context);
     },
     mayLinkConsultation: ({ context, event }) => {
       if (event.type !== 'PHONE.TRANSFER.LINK') return false;
-      const parent = context.calls[event.callId];
-      const leg = context.calls[event.consultationId];
+      const parent = callEntry(context.calls, event.callId);
+      const leg = callEntry(context.calls, event.consultationId);
       if (!parent || !leg || event.callId === event.consultationId) return false;
       if (parent.consultationFor !== null || leg.consultationFor !== null || leg.awaitingAnswer) return false;
       if (consultationOf(context, event.callId) !== null || consultationOf(context, event.consultationId) !== null) return false;
       return true;
     },
-    knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && event.callId in context.calls,
-    awaitsAnswer: ({ context, event }) => event.type === 'PHONE.ANSWER' && context.calls[event.callId]?.awaitingAnswer === true,
+    knownCall: ({ context, event }) => 'callId' in event && typeof event.callId === 'string' && hasCall(context.calls, event.callId),
+    awaitsAnswer: ({ context, event }) => event.type === 'PHONE.ANSWER' && callEntry(context.calls, event.callId)?.awaitingAnswer === true,
     registersAutomatically: ({ context }) => context.register,
     mayRetryRegistration: ({ context }) => mayRetryRegistration(context),
   },

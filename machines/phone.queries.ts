@@ -1,3 +1,4 @@
+import { callEntry, hasCall } from './call-ids';
 import type { CallEntry, PhoneContext } from './phone.types';
 
 /**
@@ -8,7 +9,7 @@ import type { CallEntry, PhoneContext } from './phone.types';
 
 /** A consultation leg counts against the cap only once its parent call is gone. */
 function isConsultationLeg(context: PhoneContext, entry: CallEntry): boolean {
-  return entry.consultationFor !== null && entry.consultationFor in context.calls;
+  return entry.consultationFor !== null && hasCall(context.calls, entry.consultationFor);
 }
 
 /** How many calls count against the cap. */
@@ -33,7 +34,7 @@ export function isMaxCall(context: PhoneContext): boolean {
  * unanswered incoming call, else the newest remaining call, else none.
  */
 export function nextCurrentCall(context: PhoneContext, removedId: string): string | null {
-  const remaining = context.order.filter((id) => id !== removedId && id in context.calls);
+  const remaining = context.order.filter((id) => id !== removedId && hasCall(context.calls, id));
   for (let i = remaining.length - 1; i >= 0; i -= 1) {
     if (!context.calls[remaining[i]].awaitingAnswer) return remaining[i];
   }
@@ -42,9 +43,9 @@ export function nextCurrentCall(context: PhoneContext, removedId: string): strin
 
 /** The parent call of an attended transfer named by either leg. */
 export function transferParentOf(context: PhoneContext, callId: string): string | null {
-  const entry = context.calls[callId];
+  const entry = callEntry(context.calls, callId);
   if (!entry) return null;
-  if (entry.consultationFor !== null && entry.consultationFor in context.calls) return entry.consultationFor;
+  if (entry.consultationFor !== null && hasCall(context.calls, entry.consultationFor)) return entry.consultationFor;
   for (const id in context.calls) if (context.calls[id].consultationFor === callId) return callId;
   return null;
 }

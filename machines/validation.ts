@@ -1,24 +1,42 @@
+/**
+ * Validation of caller input, one place per kind: this module holds DTMF, reject codes and targets
+ * (the targets' grammar is in `sip-target`), and re-exports the others: call ids (`call-ids`),
+ * settings (`settings`), call options (`call-options`), header values, media types and credentials
+ * (`sip-grammar`).
+ *
+ * @packageDocumentation
+ */
+import { describe } from './sip-grammar';
+import { targetProblem } from './sip-target';
+
+export { targetProblem, MAX_TARGET_LENGTH } from './sip-target';
+export {
+  describe,
+  digestCredentialsProblem,
+  extraHeadersProblem,
+  headerValueProblem,
+  isSipToken,
+  mediaTypeProblem,
+  MAX_EXTRA_HEADERS,
+  MAX_HEADER_LENGTH,
+} from './sip-grammar';
+export { hasCall, callEntry, isCallIdShape, refusalCallId } from './call-ids';
+
+/** Most DTMF tones one `dtmf()` call sends. */
+export const MAX_DTMF_TONES = 256;
 import type { TerminateKind } from './call.types';
 
 /** DTMF tones a call accepts: digits, A-D, `*` and `#` (RFC 4733 events 0-15). */
 const DTMF_TONES = /^[0-9A-Da-d*#]+$/;
 
-/** A dialable number or SIP user part, optionally with a host: `1002`, `+33123`, `alice@example.org`. */
-const PLAIN_TARGET = /^[A-Za-z0-9+*#._~!$&'()=-]+(@[A-Za-z0-9.-]+(:\d{1,5})?)?$/;
-
-/** A SIP or SIPS URI with a user part or a host. */
-const SIP_URI = /^sips?:([A-Za-z0-9+*#._~!$&'()=%;?-]+@)?[A-Za-z0-9.\-[\]:]+(;[^\s]*)?$/;
-
-/** True when `tones` is one or more valid DTMF tones. */
+/** True when `tones` is one to {@link MAX_DTMF_TONES} valid DTMF tones. */
 export function isValidDtmf(tones: unknown): tones is string {
-  return typeof tones === 'string' && DTMF_TONES.test(tones);
+  return typeof tones === 'string' && tones.length <= MAX_DTMF_TONES && DTMF_TONES.test(tones);
 }
 
-/** True when `target` can be dialled or referred to: a non-empty number, user@host or SIP URI. */
+/** True when `target` can be dialled or referred to: a number, user@host or SIP URI (RFC 3261 grammar). */
 export function isValidTarget(target: unknown): target is string {
-  if (typeof target !== 'string') return false;
-  const trimmed = target.trim();
-  return trimmed.length > 0 && trimmed === target && (PLAIN_TARGET.test(target) || SIP_URI.test(target));
+  return targetProblem(target) === null;
 }
 
 /** True for a SIP final response code a call may be rejected with (4xx-6xx). */
@@ -31,4 +49,9 @@ const TERMINATE_KINDS: readonly unknown[] = ['hangup', 'reject', 'terminate'] sa
 /** True for one of the seed's termination types of `terminate(type)`. */
 export function isTerminateKind(kind: unknown): kind is TerminateKind {
   return TERMINATE_KINDS.includes(kind);
+}
+
+/** Why `body` cannot be the body of an INFO or MESSAGE, or `null`: it must be a string. */
+export function bodyProblem(body: unknown): string | null {
+  return typeof body === 'string' ? null : `the body must be a string, got ${describe(body)}`;
 }

@@ -10,6 +10,10 @@
  * - `call-ended`: the call has already ended
  * - `stack-refused`: the SIP stack refused the command
  * - `destroyed`: the object was destroyed
+ *
+ * Once an object's `events$` has completed (a destroyed phone or session, or a session whose call
+ * has ended), it has no listeners left: its refusals are still recorded in `lastRefusal`, and no
+ * `refused` event is emitted.
  */
 export type RefusalReason =
   | 'invalid-input'
@@ -72,7 +76,25 @@ export function failure(refusal: Refusal): Result {
   });
 }
 
-/** Builds a frozen {@link Refusal}. */
-export function refusal(command: string, reason: RefusalReason, message: string, callId: string | null = null): Refusal {
-  return Object.freeze({ command, reason, message, callId });
+/**
+ * Builds a frozen {@link Refusal}. `callId` is what the caller passed: kept when it is a string,
+ * `null` otherwise (a number, a symbol, nothing).
+ */
+export function refusal(command: string, reason: RefusalReason, message: string, callId: unknown = null): Refusal {
+  return Object.freeze({ command, reason, message, callId: typeof callId === 'string' ? callId : null });
+}
+
+/**
+ * Thrown by `createPhone` when its options are not acceptable (nothing is created then). The only
+ * exception of the public API: a constructor has no other way to refuse.
+ */
+export class PhoneOptionsError extends TypeError {
+  /** What is wrong with the options, in one sentence. */
+  readonly problem: string;
+
+  constructor(problem: string) {
+    super(`createPhone: ${problem}`);
+    this.name = 'PhoneOptionsError';
+    this.problem = problem;
+  }
 }

@@ -10,7 +10,7 @@ export { Session } from './session';
 export type { SessionEventMap, SessionDialog } from './session';
 export type { ReferDecider, ReferPolicy, ReferRequest } from './refer-decision';
 export type { CallStatus, StaticCallStatus, TransferParent } from './call-status';
-export { RESULT_CODES } from './errors';
+export { PhoneOptionsError, RESULT_CODES } from './errors';
 export type { Refusal, RefusalReason, Result } from './errors';
 export type { HubEvent, HubEvents } from './event-hub';
 export type { CallTimer } from './timer';

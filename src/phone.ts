@@ -5,22 +5,26 @@ import type { Actor } from 'xstate';
 import { DEFAULT_DTMF } from '../adapters/port';
 import type { CallOptions, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
-import type { RecordPermission, StaticIdentity, TerminateKind } from '../machines/call.types';
+import type { RecordPermission, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
 import { phoneMachine } from '../machines/phone.machine';
 import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings, ReferOutcome } from '../machines/phone.types';
-import { isValidTarget } from '../machines/validation';
+import { callOptionsProblem } from '../machines/call-options';
+import { settingsProblem, givenSettings } from '../machines/settings';
+import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
 import { callPortBridge } from './call-port-bridge';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
 import type { StaticCallStatus } from './call-status';
-import { failure, refusal, success } from './errors';
+import { PhoneOptionsError, failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { EventHub } from './event-hub';
+import { listenerProblem, staticStatusProblem } from './facade-input';
 import { observeActor } from './observe';
 import { phoneInspector, type RedactingInspector } from './redacting-inspector';
+import { phoneOptionsProblem } from './phone-options';
 import { Session } from './session';
 import type { SessionHost } from './session';
 
@@ -96,6 +100,26 @@ export type PhoneEventMap = {
   refused: [Refusal];
 };
 
+/** Every event name of {@link PhoneEventMap}, for checking `on()` at run time. */
+const PHONE_EVENTS: { readonly [K in keyof PhoneEventMap]: true } = {
+  connected: true,
+  disconnected: true,
+  registered: true,
+  unregistered: true,
+  registrationFailed: true,
+  isRegisteredChange: true,
+  newRTCSession: true,
+  incoming: true,
+  startSession: true,
+  deleteSession: true,
+  recordPermissionsChange: true,
+  incomingRejected: true,
+  referReceived: true,
+  currentSessionChange: true,
+  refused: true,
+};
+const PHONE_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(PHONE_EVENTS));
+
 /**
  * The phone: the seed SDK's PhoneOperator over a phone actor that owns the transport, the
  * registration and one call actor per call. Every attribute is read from the actor's snapshot.
@@ -124,6 +148,8 @@ export class Phone {
 
   /** @internal Use {@link createPhone}. */
   constructor(private readonly options: PhoneOptions) {
+    const problem = phoneOptionsProblem(options);
+    if (problem) throw new PhoneOptionsError(problem);
     const { userAgent } = options;
     this.deviceIds = { ...options.deviceIds };
     const machine = phoneMachine.provide({
@@ -196,8 +222,8 @@ export class Phone {
   }
 
   set reRegistryPhoneTimes(value: number) {
-    if (Number.isInteger(value) && value >= 0) this.configure({ reRegistryPhoneTimes: value });
-    else this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be a non-negative integer');
+    if (value === undefined) this.guardDestroyed('reRegistryPhoneTimes') && this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be an integer from 0 up');
+    else this.applySettings('reRegistryPhoneTimes', { reRegistryPhoneTimes: value });
   }
 
   /** The calls, keyed by call id, oldest first. */
@@ -216,8 +242,9 @@ export class Phone {
   }
 
   set recordPermissions(value: RecordPermission) {
+    if (!this.guardDestroyed('recordPermissions')) return;
     if (value === 0 || value === 1 || value === 2) this.actor.send({ type: 'PHONE.RECORD_PERMISSIONS', recordPermissions: value });
-    else this.refuse('recordPermissions', 'invalid-input', 'recordPermissions must be 0, 1 or 2');
+    else this.refuse('recordPermissions', 'invalid-input', `recordPermissions must be 0, 1 or 2, got ${describe(value)}`);
   }
 
   /** Incoming calls nobody answered yet, oldest first. */
@@ -237,8 +264,18 @@ export class Phone {
 
   // ---------------------------------------------------------------- methods
 
-  /** Listen to an event; returns the function that stops listening. Attach listeners before `start()`. */
+  /**
+   * Listen to an event; returns the function that stops listening. Attach listeners before `start()`.
+   * An unknown event name or a listener that is not a function is refused (`invalid-input`), and the
+   * returned function does nothing.
+   */
   on<K extends keyof PhoneEventMap>(eventName: K, listener: (...args: PhoneEventMap[K]) => void): () => void {
+    if (!this.guardDestroyed('on')) return () => undefined;
+    const problem = listenerProblem(PHONE_EVENT_NAMES, eventName, listener);
+    if (problem) {
+      this.refuse('on', 'invalid-input', problem);
+      return () => undefined;
+    }
     return this.hub.on(eventName, listener);
   }
 
@@ -251,8 +288,9 @@ export class Phone {
   /** Register again with new credentials (an authorization user and an HA1). */
   reRegister(authorizationUser: string, ha1: string): this {
     if (!this.guardDestroyed('reRegister')) return this;
-    if (!authorizationUser || !ha1) {
-      this.refuse('reRegister', 'invalid-input', 'an authorization user and an HA1 are required');
+    const problem = digestCredentialsProblem(authorizationUser, ha1);
+    if (problem) {
+      this.refuse('reRegister', 'invalid-input', problem);
       return this;
     }
     this.actor.send({ type: 'PHONE.CREDENTIALS', credentials: { authorizationUser, ha1 } });
@@ -262,14 +300,15 @@ export class Phone {
   /** Place a call; with `transferId`, a consultation call for an attended transfer of that call. */
   call(number: string, option: CallOptions = {}, transferId?: string): Promise<Result> {
     if (!this.guardDestroyed('call')) return Promise.resolve(failure(this.refusalValue as Refusal));
-    if (!isValidTarget(number)) return Promise.resolve(failure(this.record(refusal('call', 'invalid-input', 'the number is empty or malformed'))));
+    const problem = targetProblem(number) ?? callOptionsProblem(option);
+    if (problem) return Promise.resolve(failure(this.record(refusal('call', 'invalid-input', problem))));
     if (transferId !== undefined && this.getSession(transferId) === null) {
-      return Promise.resolve(failure(this.record(refusal('call', 'unknown-call', `no call ${transferId} to transfer`, transferId))));
+      return Promise.resolve(failure(this.record(refusal('call', 'unknown-call', `no call ${describe(transferId)} to transfer`, transferId))));
     }
     const event: PhoneCommandEvent = { type: 'PHONE.CALL', target: number, options: option, consultationFor: transferId ?? null };
     if (!this.actor.getSnapshot().can(event)) {
       const reason: RefusalReason = transferId === undefined ? 'over-cap' : 'not-allowed-in-state';
-      const message = transferId === undefined ? 'the phone already has as many calls as it may' : 'that call already has a consultation call';
+      const message = transferId === undefined ? 'the phone already has as many calls as it may' : 'that call already has a consultation call, or is one';
       return Promise.resolve(failure(this.record(refusal('call', reason, message, transferId ?? null))));
     }
     let outcome: Result | null = null;
@@ -292,7 +331,7 @@ export class Phone {
   answer(callId: string, option?: CallOptions): Promise<Result> {
     if (!this.guardDestroyed('answer')) return Promise.resolve(failure(this.refusalValue as Refusal));
     const session = this.getSession(callId);
-    if (!session) return Promise.resolve(failure(this.record(refusal('answer', 'unknown-call', `no call ${callId}`, callId))));
+    if (!session) return Promise.resolve(failure(this.record(refusal('answer', 'unknown-call', `no call ${describe(callId)}`, callId))));
     return session.answer(option).then((result) => {
       if (!result.ok && session.lastRefusal) this.record(session.lastRefusal);
       return result;
@@ -371,20 +410,20 @@ export class Phone {
 
   /** A call's session, or `null`. */
   getSession(callId: string): Session | null {
-    const entry = this.actor.getSnapshot().context.calls[callId];
+    const entry = callEntry(this.actor.getSnapshot().context.calls, callId);
     return entry ? this.sessionFor(entry.ref) : null;
   }
 
   /** Every call's session, oldest first. */
   getSessions(): Session[] {
     const { calls, order } = this.actor.getSnapshot().context;
-    return order.filter((id) => id in calls).map((id) => this.sessionFor(calls[id].ref));
+    return order.filter((id) => hasCall(calls, id)).map((id) => this.sessionFor(calls[id].ref));
   }
 
   /** Make a call the current one. */
   setCurrentSession(callId: string): boolean {
     if (!this.guardDestroyed('setCurrentSession')) return false;
-    if (!this.getSession(callId)) return this.refuse('setCurrentSession', 'unknown-call', `no call ${callId}`, callId);
+    if (!this.getSession(callId)) return this.refuse('setCurrentSession', 'unknown-call', `no call ${describe(callId)}`, callId);
     this.actor.send({ type: 'PHONE.SET_CURRENT', callId });
     return true;
   }
@@ -396,17 +435,16 @@ export class Phone {
 
   /** Set a call's name, avatar and company; with `startManualModel`, SIP updates stop overwriting them. */
   setSessionStaticStatus(callId: string, staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): boolean {
-    return this.withSession('setSessionStaticStatus', callId, (session) => {
-      const identity: Partial<StaticIdentity> = { ...staticStatus };
-      if (!session.can({ type: 'CALL.IDENTITY.SET', identity })) return false;
-      session.setStaticStatus(staticStatus, startManualModel);
-      return true;
-    });
+    return this.withSession('setSessionStaticStatus', callId, (session) => session.applyStaticStatus('setSessionStaticStatus', staticStatus, startManualModel));
   }
 
-  /** Change the cap, call waiting, auto-hold or registration retry settings at run time. */
+  /**
+   * Change the cap, call waiting, auto-hold or registration retry settings at run time. Only the
+   * documented settings with valid values are applied; otherwise nothing is, and the refusal
+   * (`invalid-input`) names the first problem.
+   */
   configure(settings: Partial<PhoneSettings>): this {
-    this.actor.send({ type: 'PHONE.CONFIGURE', settings });
+    this.applySettings('configure', settings);
     return this;
   }
 
@@ -422,6 +460,14 @@ export class Phone {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private applySettings(command: string, settings: unknown): boolean {
+    if (!this.guardDestroyed(command)) return false;
+    const problem = settingsProblem(settings);
+    if (problem) return this.refuse(command, 'invalid-input', problem);
+    this.actor.send({ type: 'PHONE.CONFIGURE', settings: givenSettings(settings as Record<string, unknown>) });
+    return true;
+  }
 
   private linkConsultation(parentId: string, number: string): string | null {
     const candidate = this.getSessions().find((session) => {
@@ -446,7 +492,7 @@ export class Phone {
   private withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
     if (!this.guardDestroyed(command)) return false;
     const session = this.getSession(callId);
-    if (!session) return this.refuse(command, 'unknown-call', `no call ${String(callId)}`, callId);
+    if (!session) return this.refuse(command, 'unknown-call', `no call ${describe(callId)}`, callId);
     const ok = run(session);
     if (!ok && session.lastRefusal) this.record(session.lastRefusal);
     return ok;
@@ -458,7 +504,7 @@ export class Phone {
     return false;
   }
 
-  private refuse(command: string, reason: RefusalReason, message: string, callId: string | null = null): false {
+  private refuse(command: string, reason: RefusalReason, message: string, callId: unknown = null): false {
     this.record(refusal(command, reason, message, callId));
     return false;
   }
@@ -511,7 +557,12 @@ export class Phone {
   }
 }
 
-/** Create a phone on a SIP stack. Attach listeners, then call `start()`. */
+/**
+ * Create a phone on a SIP stack. Attach listeners, then call `start()`.
+ *
+ * @throws {@link PhoneOptionsError} when the options are not acceptable (a missing `userAgent`, an
+ * unknown option, a value outside its range); nothing is created then.
+ */
 export function createPhone(options: PhoneOptions): Phone {
   return new Phone(options);
 }

@@ -1,17 +1,20 @@
 import equal from 'fast-deep-equal';
 import { BehaviorSubject, EMPTY, Observable, Subject, defer, distinctUntilChanged, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
+import { callOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DialogInfo, DtmfOptions, SessionState, SignalingState } from '../adapters/port';
 import { toCallState } from '../machines/call.connect';
 import type { CallState } from '../machines/call.connect';
 import type { CallCommandEvent, CallEmitted, CallEnd, StaticIdentity, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
-import { isRejectCode, isTerminateKind, isValidDtmf, isValidTarget } from '../machines/validation';
+import { bodyProblem, describe, isRejectCode, isTerminateKind, isValidDtmf, mediaTypeProblem, targetProblem } from '../machines/validation';
 import { callStatusFrom, staticStatusOf } from './call-status';
 import type { CallStatus, StaticCallStatus } from './call-status';
 import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { EventHub } from './event-hub';
+import { listenerProblem, staticStatusProblem } from './facade-input';
+import { statusWithParent$ } from './status-stream';
 import { observeActor } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
@@ -102,6 +105,32 @@ export interface SessionHost {
   session(callId: string): Session | undefined;
 }
 
+/** Every event name of {@link SessionEventMap}, for checking `on()` at run time. */
+const SESSION_EVENTS: { readonly [K in keyof SessionEventMap]: true } = {
+  callReport: true,
+  qualityWarning: true,
+  streamAdded: true,
+  ended: true,
+  failed: true,
+  clientError: true,
+  reinvite: true,
+  accepted: true,
+  confirmed: true,
+  statusChange: true,
+  staticStatusChange: true,
+  progress: true,
+  holdFailed: true,
+  unholdFailed: true,
+  transferSucceeded: true,
+  transferFailed: true,
+  recordFailed: true,
+  dtmf: true,
+  info: true,
+  message: true,
+  refused: true,
+};
+const SESSION_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(SESSION_EVENTS));
+
 const CLIENT_ERROR_CAUSES = new Set(['user-denied-media', 'media-failure', 'internal-error']);
 
 function timerPhasesOf(state: CallState): TimerPhases {
@@ -129,13 +158,16 @@ export class Session {
   readonly callId: string;
   /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
   readonly state$: Observable<CallState>;
-  /** The seed's call status, derived from `state$`. */
+  /**
+   * The seed's call status, derived from `state$` and, for a consultation leg, from its original
+   * call's state (so `transferParent` goes when that call does); always equal to `status`.
+   */
   readonly status$: Observable<CallStatus>;
   /** The call timer, every second and on each phase change; completes when the call ends or `stopTimer()` is called. */
   readonly timer$: Observable<CallTimer>;
   /** Quality reports every `reportIntervalMs` (3 s by default) while confirmed. */
   readonly report$: Observable<CallQualityReport>;
-  /** Every event of this session, as `{ name, args }`. */
+  /** Every event of this session, as `{ name, args }`. Completes when the call ends (after `ended`) or the session is destroyed. */
   readonly events$: EventHub<SessionEventMap>['events$'];
 
   private readonly hub = new EventHub<SessionEventMap>();
@@ -155,8 +187,8 @@ export class Session {
     this.callId = ref.getSnapshot().context.callId;
     this.events$ = this.hub.events$;
     this.state$ = observeActor(ref, toCallState).pipe(shareReplay({ bufferSize: 1, refCount: true }));
-    this.status$ = this.state$.pipe(
-      map((state) => this.statusFrom(state)),
+    this.status$ = statusWithParent$(this.state$, (parentId) => host.session(parentId)?.state$ ?? null).pipe(
+      map(([state, parent]) => callStatusFrom(state, this.isVideo(), parent)),
       distinctUntilChanged(equal),
     );
     const ended$ = this.state$.pipe(filter((state) => state.phase === 'ended'), take(1));
@@ -205,8 +237,11 @@ export class Session {
 
   private statusFrom(state: CallState): CallStatus {
     const parent = state.consultationFor ? this.host.session(state.consultationFor)?.state ?? null : null;
-    const isVideo = (this.port?.localStream?.getVideoTracks().length ?? 0) > 0;
-    return callStatusFrom(state, isVideo, parent);
+    return callStatusFrom(state, this.isVideo(), parent);
+  }
+
+  private isVideo(): boolean {
+    return (this.port?.localStream?.getVideoTracks().length ?? 0) > 0;
   }
 
   /** The phone's incoming calls that nobody answered yet. */
@@ -255,8 +290,19 @@ export class Session {
 
   // ---------------------------------------------------------------- methods
 
-  /** Listen to an event; returns the function that stops listening. */
+  /**
+   * Listen to an event; returns the function that stops listening. An unknown event name or a
+   * listener that is not a function is refused (`invalid-input`), as is any listener once the call
+   * has ended (`call-ended`: nothing more will be emitted) or the session was destroyed; the
+   * returned function then does nothing.
+   */
   on<K extends keyof SessionEventMap>(eventName: K, listener: (...args: SessionEventMap[K]) => void): () => void {
+    const problem = listenerProblem(SESSION_EVENT_NAMES, eventName, listener);
+    const refused = problem ? this.refusalFor('on', 'invalid-input', problem) : this.unavailable('on');
+    if (refused) {
+      this.record(refused);
+      return () => undefined;
+    }
     return this.hub.on(eventName, listener);
   }
 
@@ -269,7 +315,8 @@ export class Session {
 
   /** Answer an incoming call. Resolves once the answer went out; never rejects. */
   answer(option: CallOptions = {}): Promise<Result> {
-    const reason = this.check('answer', { type: 'CALL.ANSWER', options: option });
+    const problem = callOptionsProblem(option);
+    const reason = problem ? this.refusalFor('answer', 'invalid-input', problem) : this.check('answer', { type: 'CALL.ANSWER', options: option });
     if (reason) {
       this.record(reason);
       return Promise.resolve(failure(reason));
@@ -280,7 +327,7 @@ export class Session {
 
   /** Decline an incoming call that is still ringing, with `code` or the phone's `rejectCode` (486 by default; 603 is the other common one). */
   reject(code?: number): boolean {
-    if (code !== undefined && !isRejectCode(code)) return this.refuse('reject', 'invalid-input', `${String(code)} is not a 4xx-6xx code`);
+    if (code !== undefined && !isRejectCode(code)) return this.refuse('reject', 'invalid-input', `${describe(code)} is not a 4xx-6xx code`);
     return this.act('reject', code === undefined ? { type: 'CALL.REJECT' } : { type: 'CALL.REJECT', code });
   }
 
@@ -302,7 +349,8 @@ export class Session {
 
   /** Transfer the far end to `number` (REFER); the outcome arrives as `transferSucceeded` or `transferFailed`. */
   blindTransfer(number: string): boolean {
-    if (!isValidTarget(number)) return this.refuse('blindTransfer', 'invalid-input', 'the transfer target is empty or malformed');
+    const problem = targetProblem(number);
+    if (problem) return this.refuse('blindTransfer', 'invalid-input', problem);
     return this.act('blindTransfer', { type: 'CALL.TRANSFER.BLIND', target: number });
   }
 
@@ -325,7 +373,8 @@ export class Session {
       this.host.completeTransfer(parentId);
       return true;
     }
-    if (!isValidTarget(number)) return this.refuse('attendedTransfer', 'invalid-input', 'the transfer target is empty or malformed');
+    const problem = targetProblem(number);
+    if (problem) return this.refuse('attendedTransfer', 'invalid-input', problem);
     if (state.phase !== 'confirmed') return this.refuse('attendedTransfer', 'not-allowed-in-state', 'only an established call can be transferred');
     // An established call with `number` already exists (for instance it called us while this call was
     // held): that call becomes the consultation leg instead of placing a new one.
@@ -400,6 +449,11 @@ export class Session {
    * from the call's state and is left as it is (a refusal records that it was ignored).
    */
   setStatus(status: Partial<CallStatus>): this {
+    const problem = staticStatusProblem(status, true);
+    if (problem) {
+      this.refuse('setStatus', 'invalid-input', problem);
+      return this;
+    }
     const { name, avatar, company, ...rest } = status;
     const identity: Partial<StaticIdentity> = {};
     if (name !== undefined) Object.assign(identity, { name });
@@ -414,20 +468,35 @@ export class Session {
 
   /** Set name, avatar and company; with `startManualModel`, SIP identity updates stop overwriting them. */
   setStaticStatus(staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): this {
-    const identity: Partial<StaticIdentity> = { ...staticStatus };
-    this.act('setStaticStatus', { type: 'CALL.IDENTITY.SET', identity, manual: startManualModel });
+    this.applyStaticStatus('setStaticStatus', staticStatus, startManualModel);
     return this;
   }
 
-  /** Send an in-dialog INFO. */
+  /** @internal `setStaticStatus` for the phone: true when the status was applied. */
+  applyStaticStatus(command: string, staticStatus: unknown, startManualModel: unknown): boolean {
+    const problem =
+      staticStatusProblem(staticStatus) ??
+      (startManualModel === undefined || typeof startManualModel === 'boolean' ? null : `startManualModel must be true or false, got ${describe(startManualModel)}`);
+    if (problem) return this.refuse(command, 'invalid-input', problem);
+    const { name, avatar, company } = staticStatus as Partial<StaticCallStatus>;
+    const identity: Partial<StaticIdentity> = {};
+    if (name !== undefined) Object.assign(identity, { name });
+    if (avatar !== undefined) Object.assign(identity, { avatar });
+    if (company !== undefined) Object.assign(identity, { company });
+    return this.act(command, { type: 'CALL.IDENTITY.SET', identity, manual: startManualModel as boolean | undefined });
+  }
+
+  /** Send an in-dialog INFO; `contentType` must be an RFC 3261 media type (`type/subtype;param=value`). */
   info(contentType: string, body: string): boolean {
-    if (!contentType) return this.refuse('info', 'invalid-input', 'a content type is required');
+    const problem = mediaTypeProblem(contentType) ?? bodyProblem(body);
+    if (problem) return this.refuse('info', 'invalid-input', problem);
     return this.act('info', { type: 'CALL.INFO', contentType, body });
   }
 
-  /** Send an in-dialog MESSAGE. */
+  /** Send an in-dialog MESSAGE; `contentType` must be an RFC 3261 media type (`type/subtype;param=value`). */
   message(contentType: string, body: string): boolean {
-    if (!contentType) return this.refuse('message', 'invalid-input', 'a content type is required');
+    const problem = mediaTypeProblem(contentType) ?? bodyProblem(body);
+    if (problem) return this.refuse('message', 'invalid-input', problem);
     return this.act('message', { type: 'CALL.MESSAGE', contentType, body });
   }
 
@@ -437,14 +506,23 @@ export class Session {
     if (this.ref.getSnapshot().status === 'active' && this.state.phase !== 'ending') this.hangup();
     this.destroyed = true;
     this.stopTimer();
-    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
-    this.hub.close();
+    this.release();
   }
 
-  /** True when the call would accept this command now. */
+  /**
+   * True when the call would accept this call-machine command event now (`{ type: 'CALL.HOLD' }`,
+   * `{ type: 'CALL.HANGUP' }` …, see the call machine's events); false for anything else, and once
+   * the call has ended.
+   */
   can(event: CallCommandEvent): boolean {
+    if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') return false;
+    if (!(event as { type: string }).type.startsWith('CALL.')) return false;
     const snapshot = this.ref.getSnapshot();
-    return snapshot.status === 'active' && snapshot.can(event);
+    try {
+      return snapshot.status === 'active' && snapshot.can(event);
+    } catch {
+      return false;
+    }
   }
 
   // ---------------------------------------------------------------- CallSession queries
@@ -559,6 +637,12 @@ export class Session {
 
   // ---------------------------------------------------------------- internals
 
+  /** Drop the subscriptions to the actor and the port, and complete `events$`. */
+  private release(): void {
+    this.subscriptions.splice(0).forEach((subscription) => subscription.unsubscribe());
+    this.hub.close();
+  }
+
   private audioExpected(): boolean {
     const state = this.state;
     return state.phase === 'confirmed' && state.hold === 'active' && !state.remoteHold;
@@ -640,6 +724,8 @@ export class Session {
         }
       }),
     );
+    // The call is over once its actor stops: `ended` has been relayed, nothing more will come.
+    this.subscriptions.push(this.state$.subscribe({ complete: () => this.release() }));
     const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
     this.subscriptions.push({ unsubscribe: () => emitted.unsubscribe() } as Subscription);
     if (this.port) {

@@ -11,6 +11,8 @@ import type {
   StatsReportLike,
   Unsubscribe,
 } from '../port';
+import { assertNoProblem, extraHeadersProblem, mediaTypeProblem } from '../../machines/sip-grammar';
+import { targetProblem } from '../../machines/sip-target';
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
@@ -61,6 +63,7 @@ let fallbackIds = 0;
 
 /** JsSIP's media options for `call()`/`answer()` from the port's {@link CallOptions}. */
 export function mediaOptionsOf(options: CallOptions, pcConfig: RTCConfiguration | undefined): Record<string, unknown> {
+  assertNoProblem(extraHeadersProblem(options.extraHeaders));
   const video = options.video === true;
   return {
     mediaStream: options.mediaStream,
@@ -319,6 +322,8 @@ export class JsSipCall implements CallPort {
       this.emit({ type: 'SIP.REFER.FAILED', code: null, reason: 'the call is not established' });
       return;
     }
+    const problem = targetProblem(target);
+    if (problem) return this.emit({ type: 'SIP.REFER.FAILED', code: null, reason: problem });
     let referTo = target;
     if (replaces) {
       const other = replaces instanceof JsSipCall ? replaces.session : null;
@@ -361,6 +366,7 @@ export class JsSipCall implements CallPort {
 
   sendInfo(contentType: string, body: string): void {
     this.command('sendInfo', (session) => {
+      assertNoProblem(mediaTypeProblem(contentType));
       session.sendInfo(contentType, body);
       return null;
     });
@@ -368,6 +374,7 @@ export class JsSipCall implements CallPort {
 
   sendMessage(contentType: string, body: string): void {
     this.command('sendMessage', (session) => {
+      assertNoProblem(mediaTypeProblem(contentType));
       sendInDialog(session, 'MESSAGE', [`Content-Type: ${contentType}`], body, this.logger, (outcome) => {
         if (!outcome.ok) {
           this.emit({ type: 'SIP.COMMAND.FAILED', command: 'sendMessage', reason: `${outcome.code ?? ''} ${outcome.reason}`.trim() });

@@ -9,6 +9,8 @@ import type {
   UserAgentEvent,
   UserAgentPort,
 } from '../port';
+import { assertNoProblem, digestCredentialsProblem, digestUserProblem } from '../../machines/sip-grammar';
+import { targetProblem } from '../../machines/sip-target';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { userAgentCauseOf } from './causes';
 import { EventBuffer, stackCallback } from './event-buffer';
@@ -154,6 +156,7 @@ class JsSipUserAgent implements UserAgentPort {
     this.options = { ...this.options, credentials };
     if (!ua) return;
     guard(this.logger, 'ua.set credentials', () => {
+      assertNoProblem(credentials.ha1 ? digestCredentialsProblem(credentials.authorizationUser, credentials.ha1) : digestUserProblem(credentials.authorizationUser));
       ua.set('authorization_user', credentials.authorizationUser);
       if (credentials.ha1) {
         if (credentials.realm) ua.set('realm', credentials.realm);
@@ -173,6 +176,8 @@ class JsSipUserAgent implements UserAgentPort {
     }
     this.pendingLocal = call;
     try {
+      const problem = targetProblem(target);
+      assertNoProblem(problem && `Invalid target: ${problem}`);
       const session = ua.call(target, {
         ...(mediaOptionsOf(options, this.options.pcConfig) as object),
         eventHandlers: call.earlyHandlers() as never,

@@ -13,6 +13,7 @@ import type {
   Unsubscribe,
 } from '../port';
 import type { CallLink, CallOwner } from './links';
+import { mediaTypeProblem } from '../../machines/sip-grammar';
 import { causeForStatus, isFinalFailure, reasonPhrase } from './causes';
 import { BufferedEmitter } from './emitter';
 import type { DialogRef, LegMessage } from './messages';
@@ -302,6 +303,8 @@ export class MemoryCall implements CallPort {
   sendInfo(contentType: string, body: string): void {
     if (!this.usable('sendInfo')) return;
     if (this.phase !== 'confirmed') return this.refuse('sendInfo', `cannot send INFO in state ${this.phase}`);
+    const problem = mediaTypeProblem(contentType);
+    if (problem) return this.refuse('sendInfo', problem);
     this.sendToPeer({ kind: 'info', contentType, body });
   }
 
@@ -309,6 +312,8 @@ export class MemoryCall implements CallPort {
   sendMessage(contentType: string, body: string): void {
     if (!this.usable('sendMessage')) return;
     if (this.phase !== 'confirmed') return this.refuse('sendMessage', `cannot send MESSAGE in state ${this.phase}`);
+    const problem = mediaTypeProblem(contentType);
+    if (problem) return this.refuse('sendMessage', problem);
     this.sendToPeer({ kind: 'message', contentType, body });
   }
 
