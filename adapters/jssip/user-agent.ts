@@ -11,6 +11,7 @@ import type {
 } from '../port';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { EventBuffer } from './event-buffer';
+import type { MediaDevicesLike } from './media';
 import { errorText, guard, silentLogger, type AdapterLogger } from './guard';
 import type { RecordingBackend } from './recording';
 import type { IncomingReferEvent, IncomingReplacesEvent } from './refer';
@@ -43,6 +44,8 @@ export interface JsSipUserAgentOptions {
   readonly iceGathering?: IceGatheringOptions;
   /** Backend for `record()`; none by default (then every request reports SIP.RECORD.FAILED). */
   readonly recording?: RecordingBackend | null;
+  /** Where cameras, microphones and the screen are acquired; the browser's `navigator.mediaDevices` by default. */
+  readonly mediaDevices?: MediaDevicesLike | null;
   /** Send hold/unhold as UPDATE instead of re-INVITE. Default false. */
   readonly holdUsesUpdate?: boolean;
   /** JsSIP's module; defaults to `require('jssip')` (the peer dependency). */
@@ -57,6 +60,11 @@ interface PendingRefer {
 }
 
 const AUTHENTICATION_CAUSE = 'Authentication Error';
+
+function browserMediaDevices(): MediaDevicesLike | null {
+  const devices = (globalThis as { navigator?: { mediaDevices?: MediaDevicesLike } }).navigator?.mediaDevices;
+  return devices ?? null;
+}
 
 function loadJsSip(): typeof JsSIPModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -94,6 +102,7 @@ class JsSipUserAgent implements UserAgentPort {
       recording: options.recording ?? null,
       holdUsesUpdate: options.holdUsesUpdate ?? false,
       pcConfig: options.pcConfig,
+      mediaDevices: options.mediaDevices === undefined ? browserMediaDevices() : options.mediaDevices,
       callEnded: (call) => this.callEnded(call),
       referReceived: (call, event) => this.referReceived(call, event),
       replacesReceived: (call, event) => this.replacesReceived(call, event),
