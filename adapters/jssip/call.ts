@@ -198,7 +198,12 @@ export class JsSipCall implements CallPort {
       this.emitDialog();
     });
     on('ended', (e: EndPayload) => this.finish('SIP.ENDED', e));
-    on('failed', (e: EndPayload) => this.finish('SIP.FAILED', e));
+    on('failed', (e: EndPayload) => {
+      // JsSIP reports a getUserMedia failure ('User Denied Media Access') just before the event that
+      // carries the browser's error; the end waits for it, to say which device failure it was.
+      if (e.cause === 'User Denied Media Access' && !this.mediaFailure) queueMicrotask(() => guard(this.logger, 'failed', () => this.finish('SIP.FAILED', e)));
+      else this.finish('SIP.FAILED', e);
+    });
     on('hold', (e: { originator: string }) => {
       if (e.originator === 'remote') this.emit({ type: 'SIP.REMOTE_HOLD', held: true });
     });
@@ -220,6 +225,9 @@ export class JsSipCall implements CallPort {
     });
     on('update', (e: { request: { body?: string } }) => {
       if (e.request.body) this.emit({ type: 'SIP.REINVITE', video: /^m=video [1-9]/m.test(e.request.body) });
+    });
+    on('sdp', (e: { originator: string; type: string; sdp: string }) => {
+      if (e.originator === 'local' && e.type === 'answer') e.sdp = this.media.rewriteAnswer(e.sdp);
     });
     on('refer', (e: IncomingReferEvent) => this.env.referReceived(this, e));
     on('replaces', (e: IncomingReplacesEvent) => this.env.replacesReceived(this, e));

@@ -80,6 +80,7 @@ export class CallMedia {
   private pending: 'add' | 'remove' | null = null;
   private offer: { decided: Promise<Decision>; decide: (decision: Decision) => void } | null = null;
   private screen: { readonly track: MediaStreamTrack; camera: MediaStreamTrack | null } | null = null;
+  private declinedMids = new Set<string>();
 
   constructor(private readonly host: MediaHost) {}
 
@@ -225,6 +226,30 @@ export class CallMedia {
     return { ok: true };
   }
 
+  /**
+   * The answer JsSIP is about to send (its `sdp` event). Chromium describes a transceiver stopped while
+   * answering as `a=inactive` on port 9; a declined video stream is rejected with port 0 (RFC 3264 §6),
+   * which is what the stopped transceiver means.
+   */
+  rewriteAnswer(sdp: string): string {
+    if (this.declinedMids.size === 0) return sdp;
+    const declined = this.declinedMids;
+    this.declinedMids = new Set();
+    const [head = '', ...sections] = sdp.split(/(?=\r?\nm=)/);
+    const rejected = new Set<string>();
+    const body = sections.map((section) => {
+      const mid = /\r?\na=mid:(\S+)/.exec(section)?.[1];
+      if (mid === undefined || !declined.has(mid) || !/^\r?\nm=video /.test(section)) return section;
+      rejected.add(mid);
+      return section.replace(/^(\r?\nm=video )\d+/, (_match, prefix: string) => `${prefix}0`);
+    });
+    // A rejected stream leaves the BUNDLE group (RFC 8843 §7.3.3).
+    const bundled = head.replace(/^(a=group:BUNDLE)((?: \S+)*)/m, (_match, name: string, mids: string) =>
+      name + mids.split(' ').filter((mid) => mid === '' || !rejected.has(mid)).join(' '),
+    );
+    return [bundled, ...body].join('');
+  }
+
   /** The call ended: release a waiting answer and the screen capture. */
   close(): void {
     this.offer?.decide({ accept: false, cameraId: undefined });
@@ -280,7 +305,10 @@ export class CallMedia {
     const decision = await offer.decided;
     const fresh = pc.getTransceivers().filter((t) => isVideo(t) && !isStopped(t) && t.mid !== null && t.currentDirection !== 'sendrecv');
     if (!decision.accept) {
-      for (const transceiver of fresh) transceiver.stop();
+      for (const transceiver of fresh) {
+        if (transceiver.mid !== null) this.declinedMids.add(transceiver.mid);
+        transceiver.stop();
+      }
       return;
     }
     const track = await this.camera(decision.cameraId);
