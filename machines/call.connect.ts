@@ -98,11 +98,14 @@ function videoOf(snapshot: CallSnapshot, confirmed: boolean): VideoState {
   const muted = snapshot.hasTag('videoMuted');
   const heldEitherWay = snapshot.hasTag('held') || snapshot.hasTag('remotelyHeld');
   const live = snapshot.status === 'active' && !snapshot.hasTag('terminated') && !snapshot.hasTag('terminating');
-  const sending = live && context.video.send && !muted && !heldEitherWay;
+  // Video counts once the region committed it; while our change or the far end's offer is pending, the
+  // call is as it was before.
+  const committed = live && (negotiation === 'on' || negotiation === 'removing');
+  const sending = committed && context.video.send && !muted && !heldEitherWay;
   return {
     negotiation,
     local: sending ? (snapshot.hasTag('screenSharing') ? 'screen' : 'camera') : null,
-    remote: live && context.video.receive && !heldEitherWay,
+    remote: committed && context.video.receive && !heldEitherWay,
     muted,
     remotelyDowngraded: context.videoRemotelyDowngraded,
   };

@@ -697,6 +697,8 @@ export class MemoryCall implements CallPort {
     if (add && media !== undefined) return fail(media.reason ?? media.failure, null, { ok: false, failure: media.failure, reason: '' });
     if (add && cameraId !== undefined) this.chosenDevices.camera = cameraId;
     this.pendingReinvite = 'video';
+    // The offer carries our camera: the far end that accepts it receives our video at once.
+    if (add) this.cameraOn = true;
     this.sendToPeer({ kind: 'video-offer', add });
   }
 
@@ -741,8 +743,11 @@ export class MemoryCall implements CallPort {
   private onVideoResponse(code: number, reason: string, accepted: boolean): void {
     if (this.phase === 'terminated' || this.pendingReinvite !== 'video') return;
     this.pendingReinvite = null;
-    if (code < 200 || code >= 300) return this.emit({ type: 'SIP.RENEGOTIATE.FAILED', code, reason, media: null });
     const adding = !this.videoLine;
+    if (code < 200 || code >= 300) {
+      if (adding) this.cameraOn = false;
+      return this.emit({ type: 'SIP.RENEGOTIATE.FAILED', code, reason: `${code} ${reason}`, media: null });
+    }
     this.videoLine = adding && accepted;
     this.cameraOn = this.videoLine;
     if (!this.videoLine) this.screenFlag = false;
