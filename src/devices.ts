@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, combineLatest, distinctUntilChanged, map, shareReplay, startWith, switchMap, from, of, catchError } from 'rxjs';
+import { BehaviorSubject, Observable, catchError, combineLatest, defer, distinctUntilChanged, map, of, shareReplay, startWith, switchMap } from 'rxjs';
 import equal from 'fast-deep-equal';
 import type { MediaFailure } from '../adapters/port';
 import type { RefusalReason } from './errors';
@@ -93,7 +93,7 @@ export class Devices {
           return () => source.removeEventListener?.('devicechange', listener);
         }).pipe(
           startWith(undefined),
-          switchMap(() => from(source.enumerateDevices()).pipe(catchError(() => of([])))),
+          switchMap(() => defer(() => source.enumerateDevices()).pipe(catchError(() => of([])))),
         )
       : of([]);
     this.list$ = combineLatest([raw$, this.chosen]).pipe(

@@ -251,6 +251,20 @@ describe('the device list', () => {
     expect(phone.deviceIds.speakerId).toBe('spk-1');
   });
 
+  it('a source whose enumerateDevices throws (wrtc in Node) gives an empty list, no error', async () => {
+    const throwing: DeviceSource = {
+      enumerateDevices: () => {
+        throw new Error('not implemented');
+      },
+    };
+    rig = await facadeRig(['1001'], { mediaDevices: throwing });
+    const lists: DeviceList[] = [];
+    const errors: unknown[] = [];
+    rig.phones[0]!.phone.devices$.subscribe({ next: (list) => lists.push(list), error: (error) => errors.push(error) }).unsubscribe();
+    expect(errors).toEqual([]);
+    expect(lists).toEqual([{ microphones: [], cameras: [], speakers: [], supported: true }]);
+  });
+
   it('where there are no media devices (Node), the list is empty and unsupported', async () => {
     rig = await facadeRig(['1001'], { mediaDevices: null });
     const lists: DeviceList[] = [];
