@@ -186,6 +186,7 @@ export class Session {
               scheduler: host.scheduler,
               until$: ended$,
               audioExpected: () => this.audioExpected(),
+              videoExpected: () => this.state.video.remote,
             }),
           ),
           share(),
