@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, catchError, combineLatest, defer, distinctUntilChanged, map, of, shareReplay, startWith, switchMap } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, catchError, combineLatest, defer, distinctUntilChanged, map, of, shareReplay, startWith, switchMap } from 'rxjs';
 import equal from 'fast-deep-equal';
 import type { MediaFailure } from '../adapters/port';
 import type { RefusalReason } from './errors';
@@ -82,6 +82,7 @@ export class Devices {
   /** The device lists, emitted on subscribe and on every change (devices or choice). */
   readonly list$: Observable<DeviceList>;
   private readonly chosen: BehaviorSubject<ChosenDevices>;
+  private readonly refreshes = new Subject<void>();
   private latestList: DeviceList = EMPTY;
 
   constructor(private readonly source: DeviceSource | null, initial: ChosenDevices) {
@@ -90,7 +91,11 @@ export class Devices {
       ? new Observable<void>((subscriber) => {
           const listener = () => subscriber.next();
           source.addEventListener?.('devicechange', listener);
-          return () => source.removeEventListener?.('devicechange', listener);
+          const refresh = this.refreshes.subscribe(listener);
+          return () => {
+            refresh.unsubscribe();
+            source.removeEventListener?.('devicechange', listener);
+          };
         }).pipe(
           startWith(undefined),
           switchMap(() => defer(() => source.enumerateDevices()).pipe(catchError(() => of([])))),
@@ -121,6 +126,11 @@ export class Devices {
   /** The devices chosen so far. */
   get choice(): ChosenDevices {
     return this.chosen.value;
+  }
+
+  /** Read the devices again (browsers give labels only once media access was granted). */
+  refresh(): void {
+    this.refreshes.next();
   }
 
   /** Record a choice. */

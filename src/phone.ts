@@ -370,6 +370,11 @@ export class Phone {
     return this.withSession('terminate', callId, (session) => session.terminate(type));
   }
 
+  /** Read the device list again: browsers name devices only once media access was granted (a call started). */
+  refreshDevices(): void {
+    this.devices.refresh();
+  }
+
   /** Add video to a call (see `Session.audioToVideo`). */
   audioToVideo(callId: string, options?: { readonly cameraId?: string }): Promise<Result> {
     return this.withSessionResult('audioToVideo', callId, (session) => session.audioToVideo(options));

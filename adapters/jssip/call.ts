@@ -676,8 +676,17 @@ export class JsSipCall implements CallPort {
     pc.addEventListener('track', (event: Event) =>
       guard(this.logger, 'track', () => {
         const e = event as RTCTrackEvent;
+        // A track added later (video added to an audio call) may come in a stream of its own: it joins
+        // the call's remote stream, so one stream keeps carrying all of the far end's media.
+        if (this.remoteStream) {
+          if (!this.remoteStream.getTracks().includes(e.track)) {
+            this.remoteStream.addTrack(e.track);
+            this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream: this.remoteStream });
+          }
+          return;
+        }
         const stream = e.streams && e.streams[0] ? e.streams[0] : this.streamOf(e.track);
-        if (stream && stream !== this.remoteStream) {
+        if (stream) {
           this.remoteStream = stream;
           this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream });
         }

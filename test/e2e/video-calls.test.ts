@@ -298,6 +298,23 @@ describeE2e('video between two Chromium phones on Kamailio', () => {
     await flowing('B', 'audio');
   });
 
+  test('an upgrade the far end accepts only after a while: video flows both ways once it did', async () => {
+    await connect(false);
+    await pages.B.evaluate(() => {
+      const session = (window as unknown as PageWindow).callstateDemo!.phone!.getSessions().at(-1)!;
+      session.on('videoOffered', () => setTimeout(() => session.acceptVideo(), 3000));
+    });
+    const upgraded = await pages.A.evaluate(() => (window as unknown as PageWindow).callstateDemo!.phone!.getSessions().at(-1)!.audioToVideo());
+    expect(upgraded).toMatchObject({ ok: true });
+    await flowing('A', 'video');
+    await flowing('B', 'video');
+    const remoteTracks = await pages.A.evaluate(() => {
+      const session = (window as unknown as PageWindow).callstateDemo!.phone!.getSessions().at(-1)!;
+      return session.remoteStream!.getTracks().map((t) => t.kind).sort();
+    });
+    expect(remoteTracks).toEqual(['audio', 'video']);
+  });
+
   test('an upgrade the far end declines: its answer rejects the video stream (port 0), the call stays audio', async () => {
     await connect(false);
     await pages.B.evaluate(() => {
