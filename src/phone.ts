@@ -493,11 +493,13 @@ export class Phone {
 
   private inputDevices(): DeviceIds {
     const { microphoneId, cameraId } = this.devices.choice;
-    return { microphoneId, cameraId };
+    return { ...(microphoneId !== undefined ? { microphoneId } : {}), ...(cameraId !== undefined ? { cameraId } : {}) };
   }
 
+  /** The call options with the phone's devices, when some were chosen and the app named none. */
   private withDevices(option: CallOptions): CallOptions {
-    return option.deviceIds ? option : { ...option, deviceIds: this.inputDevices() };
+    const deviceIds = this.inputDevices();
+    return option.deviceIds || Object.keys(deviceIds).length === 0 ? option : { ...option, deviceIds };
   }
 
   private async withSessionResult(command: string, callId: string, run: (session: Session) => Promise<Result>): Promise<Result> {

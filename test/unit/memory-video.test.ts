@@ -180,6 +180,24 @@ describe('devices and media failures on the memory stack', () => {
     expect(a!.phone.getSession(placed.callId!)?.state.end ?? null).toBeNull();
   });
 
+  it("the phone's chosen devices reach the stack when it places and answers calls", async () => {
+    rig = await facadeRig(['1001', '1002']);
+    const [a, b] = rig.phones;
+    a!.phone.deviceIds = { microphoneId: 'mic-2', cameraId: 'cam-2' };
+    b!.phone.deviceIds = { microphoneId: 'mic-9' };
+    const placed = jest.spyOn(a!.ua, 'call');
+    await a!.phone.call('1002', { video: true });
+    expect(placed.mock.calls[0]![1]).toMatchObject({ video: true, deviceIds: { microphoneId: 'mic-2', cameraId: 'cam-2' } });
+    await rig.settle();
+    const callee = b!.phone.incomingList[0]!;
+    const leg = b!.ua.getCall(callee.callId)!;
+    const answered = jest.spyOn(leg, 'answer');
+    await callee.answer();
+    expect(answered.mock.calls[0]![0]).toMatchObject({ deviceIds: { microphoneId: 'mic-9' } });
+    a!.phone.deviceIds = { microphoneId: '' };
+    expect(a!.phone.lastRefusal).toMatchObject({ command: 'deviceIds', reason: 'invalid-input' });
+  });
+
   it('switchMicrophone/switchCamera swap the device of the live call; an empty id is invalid input', async () => {
     const { caller, legA, a } = await videoCall({ caller: true, callee: true });
     await expect(caller.switchMicrophone('mic-2')).resolves.toMatchObject({ ok: true });
