@@ -40,7 +40,10 @@ export type CallDirection = 'incoming' | 'outgoing';
  * - `request-timeout`: a transaction timed out
  * - `connection-error`: the transport was lost while the call needed it
  * - `media-failure`: WebRTC error, ICE failure, RTP timeout, bad media description
- * - `user-denied-media`: microphone or camera refused
+ * - `user-denied-media`: microphone or camera access denied (`NotAllowedError`)
+ * - `no-such-device`: the microphone or camera asked for does not exist (`NotFoundError`, or a device id nobody has)
+ * - `device-in-use`: the device exists but cannot be read, usually because another program holds it (`NotReadableError`)
+ * - `constraints-impossible`: no device satisfies the media constraints (`OverconstrainedError`)
  * - `hold-failed`: the stack ended the call because a hold/unhold re-INVITE failed
  * - `transferred`: the call was handed to someone else by a transfer that succeeded
  * - `replaced`: an INVITE with Replaces took this call over
@@ -63,6 +66,9 @@ export type EndCause =
   | 'connection-error'
   | 'media-failure'
   | 'user-denied-media'
+  | 'no-such-device'
+  | 'device-in-use'
+  | 'constraints-impossible'
   | 'hold-failed'
   | 'transferred'
   | 'replaced'
@@ -124,7 +130,38 @@ export interface CallOptions {
   readonly mediaStream?: MediaStream;
   /** getUserMedia constraints, when the stack acquires the media itself. */
   readonly mediaConstraints?: MediaStreamConstraints;
+  /** Input devices to acquire when the stack calls getUserMedia itself (ignored with `mediaConstraints`). */
+  readonly deviceIds?: DeviceIds;
 }
+
+/** The input devices a phone uses: `deviceId`s from `enumerateDevices()`. */
+export interface DeviceIds {
+  readonly microphoneId?: string;
+  readonly cameraId?: string;
+}
+
+/**
+ * Why media could not be acquired or changed, told apart by the browser's error name:
+ * - `no-such-device`: `NotFoundError`, or an `OverconstrainedError` on `deviceId` (the id names no device)
+ * - `denied`: `NotAllowedError` / `SecurityError` (the user or the page's permissions refused)
+ * - `in-use`: `NotReadableError` / `AbortError` (the device is held by something else or failed)
+ * - `constraints-impossible`: `OverconstrainedError` on anything but `deviceId`
+ * - `not-supported`: the browser lacks the API (no `getDisplayMedia`, no `setSinkId`, no media devices)
+ * - `failed`: anything else
+ */
+export type MediaFailure = 'no-such-device' | 'denied' | 'in-use' | 'constraints-impossible' | 'not-supported' | 'failed';
+
+/** What a media change (a device swap) came to. */
+export type MediaOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: MediaFailure; readonly reason: string };
+
+/** The video of a call as the last completed offer/answer left it: whether we send it, whether we receive it. */
+export interface VideoDirections {
+  readonly send: boolean;
+  readonly receive: boolean;
+}
+
+/** Which kind of input a device swap changes. */
+export type DeviceKind = 'microphone' | 'camera';
 
 /** What a recording backend is asked to do. */
 export type RecordAction = 'start' | 'pause' | 'resume';
@@ -194,6 +231,22 @@ export type CallPortEvent =
   | { readonly type: 'SIP.RECORD.FAILED'; readonly action: RecordAction; readonly reason: string }
   | { readonly type: 'SIP.RECORD.STATE'; readonly state: RecordState }
   | { readonly type: 'SIP.COMMAND.FAILED'; readonly command: string; readonly reason: string }
+  /** An offer/answer exchange completed (initial, re-INVITE either way): the video it left. */
+  | { readonly type: 'SIP.MEDIA.NEGOTIATED'; readonly video: VideoDirections }
+  /** Our video re-INVITE (`addVideo`/`removeVideo`) got its 2xx and the answer was applied. */
+  | { readonly type: 'SIP.RENEGOTIATE.SUCCEEDED' }
+  /** Our video re-INVITE failed (error response, or the camera could not be had): nothing changed. */
+  | { readonly type: 'SIP.RENEGOTIATE.FAILED'; readonly code: number | null; readonly reason: string; readonly media: MediaFailure | null }
+  /** The far end's re-INVITE offers to add video; the answer waits for `acceptVideo` or `declineVideo`. */
+  | { readonly type: 'SIP.VIDEO.OFFERED' }
+  /** The far end's offer to add video was answered (or withdrawn). */
+  | { readonly type: 'SIP.VIDEO.ANSWERED'; readonly accepted: boolean }
+  /** The screen is sent instead of the camera. */
+  | { readonly type: 'SIP.SCREEN.STARTED' }
+  /** The camera is sent again (asked for, or the user stopped sharing from the browser). */
+  | { readonly type: 'SIP.SCREEN.STOPPED' }
+  /** Screen sharing could not start (or stop): nothing changed. */
+  | { readonly type: 'SIP.SCREEN.FAILED'; readonly media: MediaFailure; readonly reason: string }
   | { readonly type: 'MEDIA.STREAM'; readonly direction: 'local' | 'remote'; readonly stream: MediaStream };
 
 /** The `SIP.*` events of a call port (what the call machine consumes). */
@@ -236,6 +289,31 @@ export interface CallPort {
   mute(): void;
   /** Send our audio again. */
   unmute(): void;
+  /** Stop sending our video (the camera stays negotiated; no signalling). */
+  muteVideo(): void;
+  /** Send our video again. */
+  unmuteVideo(): void;
+  /**
+   * Add video to the call with a re-INVITE (a camera, `cameraId` when given). The outcome is
+   * `SIP.RENEGOTIATE.SUCCEEDED` (then `SIP.MEDIA.NEGOTIATED`) or `SIP.RENEGOTIATE.FAILED`, after which
+   * the call is as it was.
+   */
+  addVideo(cameraId: string | undefined): void;
+  /** Stop video both ways with a re-INVITE; outcome as for {@link CallPort.addVideo}. */
+  removeVideo(): void;
+  /** Accept the far end's offer to add video (`SIP.VIDEO.OFFERED`), sending our camera too. */
+  acceptVideo(cameraId: string | undefined): void;
+  /** Decline the far end's offer to add video: the answer rejects the video stream (port 0). */
+  declineVideo(): void;
+  /** Send the screen (getDisplayMedia) instead of the camera; outcome `SIP.SCREEN.STARTED` or `SIP.SCREEN.FAILED`. */
+  startScreenShare(): void;
+  /** Send the camera again; outcome `SIP.SCREEN.STOPPED` or `SIP.SCREEN.FAILED`. */
+  stopScreenShare(): void;
+  /**
+   * Swap the microphone or the camera of a live call (RTCRtpSender.replaceTrack, no re-INVITE). Never
+   * rejects: a failure resolves with its {@link MediaFailure}.
+   */
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<MediaOutcome>;
   /** Send DTMF tones (already validated). */
   sendDtmf(tones: string, options: DtmfOptions): void;
   /**

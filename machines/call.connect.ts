@@ -21,6 +21,23 @@ export type TransferState =
   | 'attended.referring'
   | 'attended.awaitingOutcome';
 
+/** Where adding or removing video stands (the call machine's media region). */
+export type VideoNegotiation = 'off' | 'adding' | 'on' | 'removing' | 'offered' | 'answering';
+
+/** A call's video as a UI sees it, derived from the call machine (never from reading streams). */
+export interface VideoState {
+  /** `on` once video is negotiated one way or both; `adding`/`removing` while our re-INVITE is out; `offered` while the far end's offer to add video waits for the app, `answering` while it is answered. */
+  readonly negotiation: VideoNegotiation;
+  /** What we send now: the camera, the screen, or nothing (no video, video muted, or on hold). */
+  readonly local: 'camera' | 'screen' | null;
+  /** The far end's video reaches us now (negotiated, and nobody holds the call). */
+  readonly remote: boolean;
+  /** Our camera is muted (no renegotiation). */
+  readonly muted: boolean;
+  /** The far end took the video away. */
+  readonly remotelyDowngraded: boolean;
+}
+
 /** A call as a UI sees it: a plain, immutable object derived from the call actor's snapshot. */
 export interface CallState {
   readonly callId: string;
@@ -47,6 +64,7 @@ export interface CallState {
   readonly sessionState: SessionState;
   readonly end: CallEnd | null;
   readonly times: CallTimes;
+  readonly video: VideoState;
   /** Tags of the active states: ringing, held, muted, recording, transferring, terminated … */
   readonly tags: readonly string[];
 }
@@ -69,6 +87,28 @@ function regionOf<T extends string>(snapshot: CallSnapshot, region: string): T |
     return `${parent}.${child}` as T;
   }
   return null;
+}
+
+function videoOf(snapshot: CallSnapshot, confirmed: boolean): VideoState {
+  const { context } = snapshot;
+  const hasVideo = context.video.send || context.video.receive;
+  const value = snapshot.value as { confirmed?: { media?: { video?: string } } };
+  const region = confirmed ? value.confirmed?.media?.video : undefined;
+  const negotiation: VideoNegotiation = region === undefined || region === 'settling' ? (hasVideo ? 'on' : 'off') : (region as VideoNegotiation);
+  const muted = snapshot.hasTag('videoMuted');
+  const heldEitherWay = snapshot.hasTag('held') || snapshot.hasTag('remotelyHeld');
+  const live = snapshot.status === 'active' && !snapshot.hasTag('terminated') && !snapshot.hasTag('terminating');
+  // Video counts once the region committed it; while our change or the far end's offer is pending, the
+  // call is as it was before.
+  const committed = live && (negotiation === 'on' || negotiation === 'removing');
+  const sending = committed && context.video.send && !muted && !heldEitherWay;
+  return {
+    negotiation,
+    local: sending ? (snapshot.hasTag('screenSharing') ? 'screen' : 'camera') : null,
+    remote: committed && context.video.receive && !heldEitherWay,
+    muted,
+    remotelyDowngraded: context.videoRemotelyDowngraded,
+  };
 }
 
 function sessionStateOf(phase: CallPhase, dialog: DialogInfo | null): SessionState {
@@ -139,6 +179,7 @@ function deriveCallState(snapshot: CallSnapshot): CallState {
     sessionState: sessionStateOf(phase, context.dialog),
     end: frozenCopy(context.end),
     times: frozenCopy(context.times),
+    video: Object.freeze(videoOf(snapshot, confirmed)),
     tags: Object.freeze([...snapshot.tags].sort()),
   });
 }

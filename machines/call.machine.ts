@@ -16,6 +16,11 @@ import { isRejectCode, isValidDtmf, isValidTarget } from './validation';
 
 type EndEvent = Extract<SipEvent, { type: 'SIP.FAILED' | 'SIP.ENDED' }>;
 
+/** How long a far end's offer to add video waits for the app's answer before it is declined. */
+export const VIDEO_OFFER_TIMEOUT_MS = 20_000;
+
+const NO_VIDEO = Object.freeze({ send: false, receive: false });
+
 /** How long `ending` waits for the stack to confirm the end before giving up (RFC 3261 timer B/F). */
 export const ENDING_TIMEOUT_MS = 32_000;
 
@@ -110,6 +115,15 @@ export const callMachine = setup({
     }),
     announceTransferFailed: emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
     announceTransferSucceeded: emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
+    recordNegotiatedVideo: assign({
+      video: ({ context, event }) => (event.type === 'SIP.MEDIA.NEGOTIATED' ? Object.freeze({ ...event.video }) : context.video),
+    }),
+    announceVideoChanged: emit(({ context }) => ({ type: 'call.video.changed' as const, video: context.video })),
+    announceVideoFailed: emit(({ event }) =>
+      event.type === 'SIP.RENEGOTIATE.FAILED'
+        ? { type: 'call.video.failed' as const, code: event.code, reason: event.reason, media: event.media }
+        : { type: 'call.video.failed' as const, code: null, reason: 'the far end did not accept the change of video', media: null },
+    ),
   },
   guards: {
     isIncoming: ({ context }) => context.direction === 'incoming',
@@ -130,9 +144,14 @@ export const callMachine = setup({
     reportsOff: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'off',
     remoteHeld: ({ event }) => event.type === 'SIP.REMOTE_HOLD' && event.held,
     remoteResumed: ({ event }) => event.type === 'SIP.REMOTE_HOLD' && !event.held,
+    hasVideo: ({ context }) => context.video.send || context.video.receive,
+    sendsVideo: ({ context }) => context.video.send,
+    negotiatesVideo: ({ event }) => event.type === 'SIP.MEDIA.NEGOTIATED' && (event.video.send || event.video.receive),
+    negotiatesNoVideo: ({ event }) => event.type === 'SIP.MEDIA.NEGOTIATED' && !event.video.send && !event.video.receive,
   },
   delays: {
     endingTimeout: ENDING_TIMEOUT_MS,
+    videoOfferTimeout: VIDEO_OFFER_TIMEOUT_MS,
   },
 }).createMachine({
   id: 'call',
@@ -155,6 +174,8 @@ export const callMachine = setup({
     lastProgressCode: null,
     pendingEnd: null,
     end: null,
+    video: NO_VIDEO,
+    videoRemotelyDowngraded: false,
     times: { createdAt: (input.clock ?? systemClock).now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
   }),
   invoke: { id: 'sip', src: 'sip', input: ({ context }) => ({ callId: context.callId }) },
@@ -171,6 +192,7 @@ export const callMachine = setup({
     'SIP.FAILED': { target: '.ended', actions: 'recordEnd' },
     'SIP.ENDED': { target: '.ended', actions: 'recordEnd' },
     'SIP.DIALOG': { actions: assign({ dialog: ({ event }) => event.dialog }) },
+    'SIP.MEDIA.NEGOTIATED': { actions: ['recordNegotiatedVideo', 'announceVideoChanged'] },
     'SIP.IDENTITY': {
       actions: [
         assign(({ context, event }) => ({
@@ -468,6 +490,124 @@ export const callMachine = setup({
                 awaitingOutcome: {},
               },
               on: referOutcome('.consulting'),
+            },
+          },
+        },
+        media: {
+          type: 'parallel',
+          states: {
+            video: {
+              initial: 'settling',
+              states: {
+                settling: { always: [{ guard: 'hasVideo', target: 'on' }, { target: 'off' }] },
+                off: {
+                  on: {
+                    'CALL.VIDEO.ADD': {
+                      target: 'adding',
+                      actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ADD', cameraId: event.cameraId }) },
+                    },
+                    'SIP.VIDEO.OFFERED': { target: 'offered', actions: emit({ type: 'call.video.offered' as const }) },
+                    'SIP.MEDIA.NEGOTIATED': { guard: 'negotiatesVideo', target: 'on', actions: ['recordNegotiatedVideo', 'announceVideoChanged'] },
+                  },
+                },
+                adding: {
+                  tags: ['videoPending'],
+                  on: {
+                    'SIP.RENEGOTIATE.SUCCEEDED': [
+                      { guard: 'hasVideo', target: 'on', actions: assign({ videoRemotelyDowngraded: false }) },
+                      { target: 'off', actions: 'announceVideoFailed' },
+                    ],
+                    'SIP.RENEGOTIATE.FAILED': { target: 'off', actions: 'announceVideoFailed' },
+                  },
+                },
+                on: {
+                  tags: ['video'],
+                  on: {
+                    'CALL.VIDEO.REMOVE': { target: 'removing', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.REMOVE' } } },
+                    'SIP.MEDIA.NEGOTIATED': {
+                      guard: 'negotiatesNoVideo',
+                      target: 'off',
+                      actions: ['recordNegotiatedVideo', 'announceVideoChanged', assign({ videoRemotelyDowngraded: true })],
+                    },
+                  },
+                },
+                removing: {
+                  tags: ['video', 'videoPending'],
+                  on: {
+                    'SIP.RENEGOTIATE.SUCCEEDED': [
+                      { guard: 'hasVideo', target: 'on', actions: 'announceVideoFailed' },
+                      { target: 'off' },
+                    ],
+                    'SIP.RENEGOTIATE.FAILED': { target: 'on', actions: 'announceVideoFailed' },
+                  },
+                },
+                offered: {
+                  tags: ['videoOffered'],
+                  after: { videoOfferTimeout: { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } } },
+                  on: {
+                    'CALL.VIDEO.ACCEPT': {
+                      target: 'answering',
+                      actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ACCEPT', cameraId: event.cameraId }) },
+                    },
+                    'CALL.VIDEO.DECLINE': { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } },
+                    'SIP.VIDEO.ANSWERED': 'settling',
+                  },
+                },
+                answering: {
+                  tags: ['videoPending'],
+                  on: { 'SIP.VIDEO.ANSWERED': 'settling' },
+                },
+              },
+            },
+            camera: {
+              initial: 'unmuted',
+              states: {
+                unmuted: {
+                  on: { 'CALL.VIDEO.MUTE': { target: 'muted', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.MUTE' } } } },
+                },
+                muted: {
+                  tags: ['videoMuted'],
+                  on: { 'CALL.VIDEO.UNMUTE': { target: 'unmuted', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.UNMUTE' } } } },
+                },
+              },
+            },
+            source: {
+              initial: 'camera',
+              on: { 'SIP.SCREEN.STOPPED': '.camera' },
+              states: {
+                camera: {
+                  on: {
+                    'CALL.SCREEN.START': {
+                      guard: 'sendsVideo',
+                      target: 'startingScreen',
+                      actions: { type: 'tellPort', params: { type: 'PORT.SCREEN.START' } },
+                    },
+                  },
+                },
+                startingScreen: {
+                  tags: ['screenPending'],
+                  on: {
+                    'SIP.SCREEN.STARTED': 'screen',
+                    'SIP.SCREEN.FAILED': {
+                      target: 'camera',
+                      actions: emit(({ event }) => ({ type: 'call.screen.failed' as const, media: event.media, reason: event.reason })),
+                    },
+                  },
+                },
+                screen: {
+                  tags: ['screenSharing'],
+                  on: { 'CALL.SCREEN.STOP': { target: 'stoppingScreen', actions: { type: 'tellPort', params: { type: 'PORT.SCREEN.STOP' } } } },
+                },
+                stoppingScreen: {
+                  tags: ['screenSharing', 'screenPending'],
+                  on: {
+                    'SIP.SCREEN.FAILED': {
+                      target: 'screen',
+                      actions: emit(({ event }) => ({ type: 'call.screen.failed' as const, media: event.media, reason: event.reason })),
+                    },
+                  },
+                },
+              },
             },
           },
         },

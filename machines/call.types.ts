@@ -4,9 +4,11 @@ import type {
   DialogInfo,
   DtmfOptions,
   EndCause,
+  MediaFailure,
   Originator,
   RemoteIdentity,
   SipEvent,
+  VideoDirections,
 } from '../adapters/port';
 
 /** Where a machine reads the time (epoch ms). The phone passes its scheduler's clock. */
@@ -110,6 +112,10 @@ export interface CallContext {
   readonly pendingEnd: EndCause | null;
   readonly end: CallEnd | null;
   readonly times: CallTimes;
+  /** The call's video as the last completed offer/answer left it. */
+  readonly video: VideoDirections;
+  /** The far end took away the video this call had (its offer dropped it), not us. */
+  readonly videoRemotelyDowngraded: boolean;
 }
 
 /** Commands the app (through the facade) or the phone sends to a call. */
@@ -140,7 +146,15 @@ export type CallCommandEvent =
   | { readonly type: 'CALL.PERMISSIONS'; readonly recordPermissions: RecordPermission }
   | { readonly type: 'CALL.IDENTITY.SET'; readonly identity: Partial<StaticIdentity>; readonly manual?: boolean }
   | { readonly type: 'CALL.INFO'; readonly contentType: string; readonly body: string }
-  | { readonly type: 'CALL.MESSAGE'; readonly contentType: string; readonly body: string };
+  | { readonly type: 'CALL.MESSAGE'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'CALL.VIDEO.ADD'; readonly cameraId?: string }
+  | { readonly type: 'CALL.VIDEO.REMOVE' }
+  | { readonly type: 'CALL.VIDEO.ACCEPT'; readonly cameraId?: string }
+  | { readonly type: 'CALL.VIDEO.DECLINE' }
+  | { readonly type: 'CALL.VIDEO.MUTE' }
+  | { readonly type: 'CALL.VIDEO.UNMUTE' }
+  | { readonly type: 'CALL.SCREEN.START' }
+  | { readonly type: 'CALL.SCREEN.STOP' };
 
 /** Everything a call machine accepts: commands and the SIP stack's events. */
 export type CallEvent = CallCommandEvent | SipEvent;
@@ -160,7 +174,15 @@ export type CallPortCommand =
   | { readonly type: 'PORT.REFER.ATTENDED'; readonly consultationId: string }
   | { readonly type: 'PORT.RECORD'; readonly action: 'start' | 'pause' | 'resume' }
   | { readonly type: 'PORT.INFO'; readonly contentType: string; readonly body: string }
-  | { readonly type: 'PORT.MESSAGE'; readonly contentType: string; readonly body: string };
+  | { readonly type: 'PORT.MESSAGE'; readonly contentType: string; readonly body: string }
+  | { readonly type: 'PORT.VIDEO.ADD'; readonly cameraId?: string }
+  | { readonly type: 'PORT.VIDEO.REMOVE' }
+  | { readonly type: 'PORT.VIDEO.ACCEPT'; readonly cameraId?: string }
+  | { readonly type: 'PORT.VIDEO.DECLINE' }
+  | { readonly type: 'PORT.VIDEO.MUTE' }
+  | { readonly type: 'PORT.VIDEO.UNMUTE' }
+  | { readonly type: 'PORT.SCREEN.START' }
+  | { readonly type: 'PORT.SCREEN.STOP' };
 
 /** Events a call actor emits for listeners outside the actor system (the facade, the UI). */
 export type CallEmitted =
@@ -178,7 +200,15 @@ export type CallEmitted =
   | { readonly type: 'call.transfer.failed'; readonly transfer: TransferInfo }
   | { readonly type: 'call.record.failed'; readonly reason: string }
   | { readonly type: 'call.command.failed'; readonly command: string; readonly reason: string }
-  | { readonly type: 'call.identity.changed'; readonly identity: StaticIdentity; readonly remote: RemoteIdentity };
+  | { readonly type: 'call.identity.changed'; readonly identity: StaticIdentity; readonly remote: RemoteIdentity }
+  /** The far end offers to add video; `acceptVideo`/`declineVideo` answer it. */
+  | { readonly type: 'call.video.offered' }
+  /** Adding or removing video failed (re-INVITE refused, camera unavailable); the call's media is as before. */
+  | { readonly type: 'call.video.failed'; readonly code: number | null; readonly reason: string; readonly media: MediaFailure | null }
+  /** The negotiated video changed (either side's offer). */
+  | { readonly type: 'call.video.changed'; readonly video: VideoDirections }
+  /** Screen sharing could not start or stop. */
+  | { readonly type: 'call.screen.failed'; readonly media: MediaFailure; readonly reason: string };
 
 /** What a call actor outputs when it reaches `ended`. */
 export interface CallOutput {

@@ -35,6 +35,22 @@ function execute(port: CallPort, command: CallPortCommand, agent: UserAgentPort)
       return port.sendInfo(command.contentType, command.body);
     case 'PORT.MESSAGE':
       return port.sendMessage(command.contentType, command.body);
+    case 'PORT.VIDEO.ADD':
+      return port.addVideo(command.cameraId);
+    case 'PORT.VIDEO.REMOVE':
+      return port.removeVideo();
+    case 'PORT.VIDEO.ACCEPT':
+      return port.acceptVideo(command.cameraId);
+    case 'PORT.VIDEO.DECLINE':
+      return port.declineVideo();
+    case 'PORT.VIDEO.MUTE':
+      return port.muteVideo();
+    case 'PORT.VIDEO.UNMUTE':
+      return port.unmuteVideo();
+    case 'PORT.SCREEN.START':
+      return port.startScreenShare();
+    case 'PORT.SCREEN.STOP':
+      return port.stopScreenShare();
   }
 }
 

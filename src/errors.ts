@@ -10,6 +10,13 @@
  * - `call-ended`: the call has already ended
  * - `stack-refused`: the SIP stack refused the command
  * - `destroyed`: the object was destroyed
+ * - `no-such-device`: the microphone, camera or speaker asked for does not exist
+ * - `device-denied`: access to the device was denied (the user or the page's permissions)
+ * - `device-in-use`: the device exists but cannot be read (another program holds it)
+ * - `constraints-impossible`: no device satisfies the media constraints
+ * - `not-supported`: the browser lacks the API (`setSinkId`, `getDisplayMedia`, media devices)
+ * - `media-failed`: the media could not be changed for another reason
+ * - `renegotiate-failed`: the far end refused the re-INVITE that changes the call's media
  *
  * Once an object's `events$` has completed (a destroyed phone or session, or a session whose call
  * has ended), it has no listeners left: its refusals are still recorded in `lastRefusal`, and no
@@ -23,7 +30,14 @@ export type RefusalReason =
   | 'unknown-call'
   | 'call-ended'
   | 'stack-refused'
-  | 'destroyed';
+  | 'destroyed'
+  | 'no-such-device'
+  | 'device-denied'
+  | 'device-in-use'
+  | 'constraints-impossible'
+  | 'not-supported'
+  | 'media-failed'
+  | 'renegotiate-failed';
 
 /** A refused method call: which method, why, and on which call. */
 export interface Refusal {
@@ -46,6 +60,13 @@ export const RESULT_CODES: Readonly<Record<RefusalReason | 'success', number>> =
   'call-ended': -214,
   'stack-refused': -200,
   destroyed: -215,
+  'no-such-device': -290,
+  'device-denied': -216,
+  'device-in-use': -217,
+  'constraints-impossible': -218,
+  'not-supported': -219,
+  'media-failed': -206,
+  'renegotiate-failed': -212,
 };
 
 /** What `call()` and `answer()` resolve to. They never reject. */

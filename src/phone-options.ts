@@ -26,7 +26,9 @@ const OPTION_RULES: Readonly<Record<string, ValueRule>> = {
   ...SETTING_RULES,
   userAgent: (value) => (isFunctionOf(value, PORT_METHODS) ? null : 'must be a user-agent port (JsSIP, memory or another implementation)'),
   recordPermissions: (value) => (value === 0 || value === 1 || value === 2 ? null : `must be 0, 1 or 2, got ${describe(value)}`),
-  deviceIds: (value) => objectProblem('device ids', value, { cameraId: optionalString, microphoneId: optionalString }),
+  deviceIds: (value) => objectProblem('device ids', value, { cameraId: optionalString, microphoneId: optionalString, speakerId: optionalString }),
+  mediaDevices: (value) =>
+    value === null || isFunctionOf(value, ['enumerateDevices']) ? null : 'must be a media-devices source (enumerateDevices) or null',
   dtmf: (value) => objectProblem('DTMF options', value, DTMF_RULES),
   refer: (value) =>
     value === 'accept' || value === 'decline' || typeof value === 'function' ? null : `must be 'accept', 'decline' or a function, got ${describe(value)}`,

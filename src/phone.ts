@@ -3,7 +3,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import { DEFAULT_DTMF } from '../adapters/port';
-import type { CallOptions, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
+import type { CallOptions, DeviceIds, DtmfOptions, UserAgentCause, UserAgentPort } from '../adapters/port';
 import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
@@ -20,6 +20,9 @@ import type { ReferPolicy } from './refer-decision';
 import type { StaticCallStatus } from './call-status';
 import { PhoneOptionsError, failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
+import { mediaFailureOf } from '../adapters/media-errors';
+import { Devices, browserDeviceSource, refusalReasonOf } from './devices';
+import type { ChosenDevices, DeviceList, DeviceSource } from './devices';
 import { EventHub } from './event-hub';
 import { listenerProblem, staticStatusProblem } from './facade-input';
 import { observeActor } from './observe';
@@ -34,8 +37,10 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly userAgent: UserAgentPort;
   /** Recording permission: 0 none, 1 pause/resume, 2 start/pause/resume. Default 0. */
   readonly recordPermissions?: RecordPermission;
-  /** Input devices used when the stack acquires media. */
-  readonly deviceIds?: { cameraId?: string; microphoneId?: string };
+  /** Devices used when the stack acquires media (and the speaker `useSpeaker` applies). */
+  readonly deviceIds?: ChosenDevices;
+  /** Where `devices$` lists devices; the browser's `navigator.mediaDevices` by default, none in Node. */
+  readonly mediaDevices?: DeviceSource | null;
   /** DTMF transport and timing; what is not given comes from `DEFAULT_DTMF` (SIP INFO, 100 ms tones, 70 ms gaps). */
   readonly dtmf?: Partial<DtmfOptions>;
   /**
@@ -136,8 +141,8 @@ export class Phone {
   readonly incoming$: Observable<readonly Session[]>;
   /** Every phone event, as `{ name, args }`. */
   readonly events$: EventHub<PhoneEventMap>['events$'];
-  /** Input devices used when the stack acquires media. */
-  deviceIds: { cameraId?: string; microphoneId?: string };
+  /** Microphones, cameras and speakers (`enumerateDevices` plus `devicechange`), the chosen one of each marked. */
+  readonly devices$: Observable<DeviceList>;
 
   private readonly actor: Actor<typeof phoneMachine>;
   private readonly hub = new EventHub<PhoneEventMap>();
@@ -145,13 +150,17 @@ export class Phone {
   private readonly host: SessionHost;
   private refusalValue: Refusal | null = null;
   private destroyed = false;
+  private readonly devices: Devices;
+  private readonly deviceWatch: Subscription;
 
   /** @internal Use {@link createPhone}. */
   constructor(private readonly options: PhoneOptions) {
     const problem = phoneOptionsProblem(options);
     if (problem) throw new PhoneOptionsError(problem);
     const { userAgent } = options;
-    this.deviceIds = { ...options.deviceIds };
+    this.devices = new Devices(options.mediaDevices === undefined ? browserDeviceSource() : options.mediaDevices, { ...options.deviceIds });
+    this.devices$ = this.devices.list$;
+    this.deviceWatch = this.devices$.subscribe();
     const machine = phoneMachine.provide({
       actors: {
         ua: agentBridge(userAgent),
@@ -178,13 +187,14 @@ export class Phone {
       scheduler,
       reportIntervalMs: options.reportIntervalMs ?? 3000,
       qualityReports: options.qualityReports ?? true,
-      answer: (callId, callOptions) => this.actor.send({ type: 'PHONE.ANSWER', callId, options: callOptions }),
+      answer: (callId, callOptions) => this.actor.send({ type: 'PHONE.ANSWER', callId, options: this.withDevices(callOptions) }),
       placeConsultation: (parentId, target) => this.call(target, {}, parentId),
       completeTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.COMPLETE', callId }),
       linkConsultation: (parentId, number) => this.linkConsultation(parentId, number),
       cancelTransfer: (callId) => this.actor.send({ type: 'PHONE.TRANSFER.CANCEL', callId }),
       incomingList: () => this.incomingList,
       session: (callId) => this.getSession(callId) ?? undefined,
+      deviceIds: () => this.inputDevices(),
     };
     this.events$ = this.hub.events$;
     this.state$ = observeActor(this.actor, toPhoneState);
@@ -262,6 +272,24 @@ export class Phone {
     return this.refusalValue;
   }
 
+  /** The devices used when the stack acquires media: set to choose them (`useMicrophone` and co. also swap them on live calls). */
+  get deviceIds(): ChosenDevices {
+    return { ...this.devices.choice };
+  }
+
+  set deviceIds(value: ChosenDevices) {
+    const ids = value ?? {};
+    const bad = (['microphoneId', 'cameraId', 'speakerId'] as const).find((key) => ids[key] !== undefined && (typeof ids[key] !== 'string' || ids[key] === ''));
+    if (bad) this.refuse('deviceIds', 'invalid-input', `${bad} must be a non-empty string`);
+    else this.devices.choose({ microphoneId: ids.microphoneId, cameraId: ids.cameraId, speakerId: ids.speakerId });
+  }
+
+  /** True when the last device scan found no camera (false before one, or where devices cannot be listed). */
+  get isNoneCamera(): boolean {
+    const list = this.devices.latest;
+    return list.supported && list.cameras.length === 0;
+  }
+
   // ---------------------------------------------------------------- methods
 
   /**
@@ -305,7 +333,7 @@ export class Phone {
     if (transferId !== undefined && this.getSession(transferId) === null) {
       return Promise.resolve(failure(this.record(refusal('call', 'unknown-call', `no call ${describe(transferId)} to transfer`, transferId))));
     }
-    const event: PhoneCommandEvent = { type: 'PHONE.CALL', target: number, options: option, consultationFor: transferId ?? null };
+    const event: PhoneCommandEvent = { type: 'PHONE.CALL', target: number, options: this.withDevices(option), consultationFor: transferId ?? null };
     if (!this.actor.getSnapshot().can(event)) {
       const reason: RefusalReason = transferId === undefined ? 'over-cap' : 'not-allowed-in-state';
       const message = transferId === undefined ? 'the phone already has as many calls as it may' : 'that call already has a consultation call, or is one';
@@ -393,6 +421,52 @@ export class Phone {
     return this.withSession('terminate', callId, (session) => session.terminate(type));
   }
 
+  /** Read the device list again: browsers name devices only once media access was granted (a call started). */
+  refreshDevices(): void {
+    this.devices.refresh();
+  }
+
+  /** Add video to a call (see `Session.audioToVideo`). */
+  audioToVideo(callId: string, options?: { readonly cameraId?: string }): Promise<Result> {
+    return this.withSessionResult('audioToVideo', callId, (session) => session.audioToVideo(options));
+  }
+
+  /** Remove video from a call (see `Session.videoToAudio`). */
+  videoToAudio(callId: string): Promise<Result> {
+    return this.withSessionResult('videoToAudio', callId, (session) => session.videoToAudio());
+  }
+
+  /** Use this microphone from now on, and on every live call (track replaced, no re-INVITE). */
+  useMicrophone(deviceId: string): Promise<Result> {
+    return this.useInput('useMicrophone', 'microphones', deviceId, (session) => session.switchMicrophone(deviceId), { microphoneId: deviceId });
+  }
+
+  /** Use this camera from now on, and on every live call that sends video. */
+  useCamera(deviceId: string): Promise<Result> {
+    return this.useInput('useCamera', 'cameras', deviceId, (session) => session.switchCamera(deviceId), { cameraId: deviceId });
+  }
+
+  /**
+   * Play the far ends through this speaker: `setSinkId` on each element given (the app's audio/video
+   * elements). Refuses `not-supported` where the browser has no `setSinkId`, `no-such-device` for an
+   * unknown id.
+   */
+  async useSpeaker(deviceId: string, ...elements: HTMLMediaElement[]): Promise<Result> {
+    if (!this.guardDestroyed('useSpeaker')) return failure(this.refusalValue as Refusal);
+    if (typeof deviceId !== 'string' || deviceId === '') return failure(this.record(refusal('useSpeaker', 'invalid-input', 'a device id is required')));
+    const sinks = elements.filter((element) => element !== null && element !== undefined);
+    const unsupported = sinks.length === 0 || sinks.some((element) => typeof (element as { setSinkId?: unknown }).setSinkId !== 'function');
+    if (unsupported) return failure(this.record(refusal('useSpeaker', 'not-supported', 'this browser cannot choose the audio output (no setSinkId)')));
+    if (await this.devices.isMissing('speakers', deviceId)) return failure(this.record(refusal('useSpeaker', 'no-such-device', `no speaker ${deviceId}`)));
+    try {
+      await Promise.all(sinks.map((element) => (element as { setSinkId(id: string): Promise<void> }).setSinkId(deviceId)));
+    } catch (error) {
+      return failure(this.record(refusal('useSpeaker', refusalReasonOf(mediaFailureOf(error)), String(error))));
+    }
+    this.devices.choose({ speakerId: deviceId });
+    return success(null);
+  }
+
   /**
    * Go offline: end every call, un-REGISTER, then close the connection to the SIP server. Each call
    * ends on the wire the way its hang-up would end it — an answered call with a BYE (`bye`), a call
@@ -454,6 +528,7 @@ export class Phone {
     for (const session of this.getSessions()) session.destroy();
     this.actor.send({ type: 'PHONE.STOP' });
     this.destroyed = true;
+    this.deviceWatch.unsubscribe();
     this.actor.stop();
     this.options.userAgent.dispose();
     this.hub.close();
@@ -478,6 +553,50 @@ export class Phone {
     if (!candidate) return null;
     this.actor.send({ type: 'PHONE.TRANSFER.LINK', callId: parentId, consultationId: candidate.callId });
     return this.actor.getSnapshot().context.calls[candidate.callId]?.consultationFor === parentId ? candidate.callId : null;
+  }
+
+  private inputDevices(): DeviceIds {
+    const { microphoneId, cameraId } = this.devices.choice;
+    return { ...(microphoneId !== undefined ? { microphoneId } : {}), ...(cameraId !== undefined ? { cameraId } : {}) };
+  }
+
+  /** The call options with the phone's devices, when some were chosen and the app named none. */
+  private withDevices(option: CallOptions): CallOptions {
+    const deviceIds = this.inputDevices();
+    return option.deviceIds || Object.keys(deviceIds).length === 0 ? option : { ...option, deviceIds };
+  }
+
+  private async withSessionResult(command: string, callId: string, run: (session: Session) => Promise<Result>): Promise<Result> {
+    if (!this.guardDestroyed(command)) return failure(this.refusalValue as Refusal);
+    const session = this.getSession(callId);
+    if (!session) return failure(this.record(refusal(command, 'unknown-call', `no call ${String(callId)}`, callId)));
+    const result = await run(session);
+    if (!result.ok && session.lastRefusal) this.record(session.lastRefusal);
+    return result;
+  }
+
+  private async useInput(
+    command: string,
+    kind: 'microphones' | 'cameras',
+    deviceId: string,
+    swap: (session: Session) => Promise<Result>,
+    choice: ChosenDevices,
+  ): Promise<Result> {
+    if (!this.guardDestroyed(command)) return failure(this.refusalValue as Refusal);
+    if (typeof deviceId !== 'string' || deviceId === '') return failure(this.record(refusal(command, 'invalid-input', 'a device id is required')));
+    const live = this.getSessions().filter((session) => session.state.phase === 'confirmed');
+    if (live.length === 0 && (await this.devices.isMissing(kind, deviceId))) {
+      return failure(this.record(refusal(command, 'no-such-device', `no ${kind.slice(0, -1)} ${deviceId}`)));
+    }
+    for (const session of live) {
+      const result = await swap(session);
+      if (!result.ok) {
+        if (session.lastRefusal) this.record(session.lastRefusal);
+        return result;
+      }
+    }
+    this.devices.choose(choice);
+    return success(null);
   }
 
   private sessionFor(ref: CallActorRef): Session {

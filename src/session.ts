@@ -2,9 +2,9 @@ import equal from 'fast-deep-equal';
 import { BehaviorSubject, EMPTY, Observable, Subject, defer, distinctUntilChanged, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
 import { callOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { CallOptions, CallPort, DialogInfo, DtmfOptions, SessionState, SignalingState } from '../adapters/port';
+import type { CallOptions, CallPort, DeviceIds, DialogInfo, DtmfOptions, MediaFailure, SessionState, SignalingState } from '../adapters/port';
 import { toCallState } from '../machines/call.connect';
-import type { CallState } from '../machines/call.connect';
+import type { CallState, VideoState } from '../machines/call.connect';
 import type { CallCommandEvent, CallEmitted, CallEnd, StaticIdentity, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
 import { bodyProblem, describe, isRejectCode, isTerminateKind, isValidDtmf, mediaTypeProblem, targetProblem } from '../machines/validation';
@@ -12,9 +12,11 @@ import { callStatusFrom, staticStatusOf } from './call-status';
 import type { CallStatus, StaticCallStatus } from './call-status';
 import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
+import { refusalReasonOf } from './devices';
 import { EventHub } from './event-hub';
 import { listenerProblem, staticStatusProblem } from './facade-input';
 import { statusWithParent$ } from './status-stream';
+import { mediaChange, type MediaChangeOutcome } from './media-outcome';
 import { observeActor } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
@@ -71,6 +73,14 @@ export type SessionEventMap = {
   info: [{ readonly callId: string; readonly contentType: string; readonly body: string }];
   /** In-dialog MESSAGE received. */
   message: [{ readonly callId: string; readonly contentType: string; readonly body: string }];
+  /** The far end offers to add video: answer with `acceptVideo()` or `declineVideo()`. */
+  videoOffered: [{ readonly callId: string; readonly session: Session }];
+  /** The negotiated video changed (either side's offer); `video` is the call's video now. */
+  videoChanged: [{ readonly callId: string; readonly video: VideoState }];
+  /** Adding or removing video failed; the call's media is as it was. `failure` is set when a device was the cause. */
+  videoFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string; readonly failure: MediaFailure | null }];
+  /** Screen sharing could not start or stop. */
+  screenShareFailed: [{ readonly callId: string; readonly failure: MediaFailure; readonly reason: string }];
   /** A method refused to act; the same value is in `lastRefusal`. */
   refused: [Refusal];
 };
@@ -103,6 +113,8 @@ export interface SessionHost {
   cancelTransfer(callId: string): void;
   incomingList(): Session[];
   session(callId: string): Session | undefined;
+  /** The devices the phone uses now. */
+  deviceIds(): DeviceIds;
 }
 
 /** Every event name of {@link SessionEventMap}, for checking `on()` at run time. */
@@ -128,6 +140,10 @@ const SESSION_EVENTS: { readonly [K in keyof SessionEventMap]: true } = {
   info: true,
   message: true,
   refused: true,
+  videoOffered: true,
+  videoChanged: true,
+  videoFailed: true,
+  screenShareFailed: true,
 };
 const SESSION_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(SESSION_EVENTS));
 
@@ -205,6 +221,7 @@ export class Session {
               scheduler: host.scheduler,
               until$: ended$,
               audioExpected: () => this.audioExpected(),
+              videoExpected: () => this.state.video.remote,
             }),
           ),
           share(),
@@ -237,11 +254,8 @@ export class Session {
 
   private statusFrom(state: CallState): CallStatus {
     const parent = state.consultationFor ? this.host.session(state.consultationFor)?.state ?? null : null;
-    return callStatusFrom(state, this.isVideo(), parent);
-  }
-
-  private isVideo(): boolean {
-    return (this.port?.localStream?.getVideoTracks().length ?? 0) > 0;
+    const isVideo = state.video.negotiation === 'on' || state.video.negotiation === 'removing';
+    return callStatusFrom(state, isVideo, parent);
   }
 
   /** The phone's incoming calls that nobody answered yet. */
@@ -500,6 +514,109 @@ export class Session {
     return this.act('message', { type: 'CALL.MESSAGE', contentType, body });
   }
 
+  // ---------------------------------------------------------------- video and devices
+
+  /** Stop sending our video without renegotiating (the camera goes dark; the far end keeps the stream). */
+  muteVideo(): boolean {
+    return this.act('muteVideo', { type: 'CALL.VIDEO.MUTE' });
+  }
+
+  /** Send our video again. */
+  unmuteVideo(): boolean {
+    return this.act('unmuteVideo', { type: 'CALL.VIDEO.UNMUTE' });
+  }
+
+  /** Turn the camera off: {@link Session.muteVideo}. */
+  disableCamera(): boolean {
+    return this.muteVideo();
+  }
+
+  /** Turn the camera on: unmute it on a video call, or add video to an audio call ({@link Session.audioToVideo}). */
+  enableCamera(): boolean {
+    const video = this.state.video;
+    if (video.negotiation === 'off' && this.state.phase === 'confirmed') {
+      if (!this.can({ type: 'CALL.VIDEO.ADD' })) return this.refuse('enableCamera', 'not-allowed-in-state', 'the call cannot add video now');
+      void this.audioToVideo();
+      return true;
+    }
+    return this.act('enableCamera', { type: 'CALL.VIDEO.UNMUTE' });
+  }
+
+  /**
+   * Add video to an audio call: a re-INVITE with our camera (`cameraId`, else the phone's camera). Resolves
+   * once the far end answered: `ok` when video is on, else the reason (`renegotiate-failed` for a refused
+   * re-INVITE or a declined video stream, a device reason when the camera could not be had).
+   */
+  audioToVideo(options: { readonly cameraId?: string } = {}): Promise<Result> {
+    const cameraId = options.cameraId ?? this.host.deviceIds().cameraId;
+    if (cameraId !== undefined && (typeof cameraId !== 'string' || cameraId === '')) {
+      return Promise.resolve(this.refusedResult(this.refusalFor('audioToVideo', 'invalid-input', 'cameraId must be a non-empty string')));
+    }
+    return this.changeMedia('audioToVideo', { type: 'CALL.VIDEO.ADD', cameraId }, (state) => state.video.negotiation === 'adding');
+  }
+
+  /** Remove video from the call (a re-INVITE); resolves once the far end answered. */
+  videoToAudio(): Promise<Result> {
+    return this.changeMedia('videoToAudio', { type: 'CALL.VIDEO.REMOVE' }, (state) => state.video.negotiation === 'removing');
+  }
+
+  /** Accept the far end's offer to add video (`videoOffered`), sending our camera too. */
+  acceptVideo(options: { readonly cameraId?: string } = {}): boolean {
+    const cameraId = options.cameraId ?? this.host.deviceIds().cameraId;
+    return this.act('acceptVideo', { type: 'CALL.VIDEO.ACCEPT', cameraId });
+  }
+
+  /** Decline the far end's offer to add video: the call stays audio (the answer rejects the video stream). */
+  declineVideo(): boolean {
+    return this.act('declineVideo', { type: 'CALL.VIDEO.DECLINE' });
+  }
+
+  /** Send the screen instead of the camera (the browser asks which screen); resolves once it is sent or failed. */
+  startScreenSharing(): Promise<Result> {
+    return this.changeMedia('startScreenSharing', { type: 'CALL.SCREEN.START' }, (state) => state.tags.includes('screenPending'));
+  }
+
+  /** Send the camera again instead of the screen. */
+  stopScreenSharing(): Promise<Result> {
+    return this.changeMedia('stopScreenSharing', { type: 'CALL.SCREEN.STOP' }, (state) => state.tags.includes('screenPending'));
+  }
+
+  /** Use another microphone on this call (the track is replaced; no re-INVITE). */
+  switchMicrophone(deviceId: string): Promise<Result> {
+    return this.switchDevice('switchMicrophone', 'microphone', deviceId);
+  }
+
+  /** Use another camera on this call (the track is replaced; no re-INVITE). */
+  switchCamera(deviceId: string): Promise<Result> {
+    return this.switchDevice('switchCamera', 'camera', deviceId);
+  }
+
+  /** True while our video is muted. */
+  isVideoMuted(): boolean {
+    return this.state.video.muted;
+  }
+
+  /** True while our camera's video is sent (not muted, not the screen, not on hold). */
+  isCameraEnabled(): boolean {
+    return this.state.video.local === 'camera';
+  }
+
+  /** True while the screen is sent instead of the camera. */
+  isScreenSharing(): boolean {
+    return this.ref.getSnapshot().hasTag('screenSharing');
+  }
+
+  /** True once the far end took away the video this call had. */
+  isVideoRemotelyDowngraded(): boolean {
+    return this.state.video.remotelyDowngraded;
+  }
+
+  /** True while the call has video (negotiated at least one way). */
+  isVideo(): boolean {
+    const negotiation = this.state.video.negotiation;
+    return negotiation === 'on' || negotiation === 'removing';
+  }
+
   /** Hang up if the call is live, stop the timer and the reports, and drop every listener. */
   destroy(): void {
     if (this.destroyed) return;
@@ -631,6 +748,11 @@ export class Session {
       recording: this.isRecording(),
       recordingPaused: this.recordingIsPaused(),
       sipStatus: state.phase,
+      isVideo: this.isVideo(),
+      cameraEnabled: this.isCameraEnabled(),
+      videoMuted: state.video.muted,
+      screensharing: this.isScreenSharing(),
+      videoRemotelyDowngraded: state.video.remotelyDowngraded,
       end,
     };
   }
@@ -646,6 +768,36 @@ export class Session {
   private audioExpected(): boolean {
     const state = this.state;
     return state.phase === 'confirmed' && state.hold === 'active' && !state.remoteHold;
+  }
+
+  private changeMedia(command: string, event: CallCommandEvent, pending: (state: CallState) => boolean): Promise<Result> {
+    const refused = this.check(command, event);
+    if (refused) return Promise.resolve(this.refusedResult(refused));
+    return mediaChange(this.ref, () => this.ref.send(event), pending).then((outcome) => this.mediaResult(command, outcome));
+  }
+
+  private mediaResult(command: string, outcome: MediaChangeOutcome): Result {
+    if (outcome.ok) return success(this.callId);
+    const reason: RefusalReason = outcome.media
+      ? refusalReasonOf(outcome.media)
+      : outcome.state.phase !== 'confirmed'
+        ? 'call-ended'
+        : command.includes('Screen')
+          ? 'media-failed'
+          : 'renegotiate-failed';
+    return this.refusedResult(this.refusalFor(command, reason, outcome.reason));
+  }
+
+  private async switchDevice(command: string, kind: 'microphone' | 'camera', deviceId: string): Promise<Result> {
+    if (typeof deviceId !== 'string' || deviceId === '') {
+      return this.refusedResult(this.refusalFor(command, 'invalid-input', 'a device id is required'));
+    }
+    const unavailable = this.unavailable(command);
+    if (unavailable) return this.refusedResult(unavailable);
+    if (!this.port) return this.refusedResult(this.refusalFor(command, 'not-supported', 'the call has no media port'));
+    const outcome = await this.port.switchDevice(kind, deviceId);
+    if (outcome.ok) return success(this.callId);
+    return this.refusedResult(this.refusalFor(command, refusalReasonOf(outcome.failure), outcome.reason));
   }
 
   private unavailable(command: string): Refusal | null {
@@ -691,6 +843,11 @@ export class Session {
 
   private refuse(command: string, reason: RefusalReason, message: string): false {
     return this.record(this.refusalFor(command, reason, message));
+  }
+
+  private refusedResult(value: Refusal): Result {
+    this.record(value);
+    return failure(value);
   }
 
   private record(value: Refusal): false {
@@ -773,6 +930,14 @@ export class Session {
         return this.hub.emit('info', { callId, contentType: event.contentType, body: event.body });
       case 'call.message.received':
         return this.hub.emit('message', { callId, contentType: event.contentType, body: event.body });
+      case 'call.video.offered':
+        return this.hub.emit('videoOffered', { callId, session: this });
+      case 'call.video.changed':
+        return this.hub.emit('videoChanged', { callId, video: this.state.video });
+      case 'call.video.failed':
+        return this.hub.emit('videoFailed', { callId, code: event.code, reason: event.reason, failure: event.media });
+      case 'call.screen.failed':
+        return this.hub.emit('screenShareFailed', { callId, failure: event.media, reason: event.reason });
       case 'call.ended':
         return this.relayEnd(event.end, event.established);
       default:

@@ -4,8 +4,11 @@ import type {
   CallOptions,
   CallPort,
   CallPortEvent,
+  DeviceKind,
   DtmfOptions,
   EndReport,
+  MediaFailure,
+  MediaOutcome,
   RecordAction,
   RemoteIdentity,
   StatsReportLike,
@@ -13,6 +16,7 @@ import type {
 } from '../port';
 import { assertNoProblem, extraHeadersProblem, mediaTypeProblem } from '../../machines/sip-grammar';
 import { targetProblem } from '../../machines/sip-target';
+import { endCauseOfMediaFailure, inputConstraint, mediaFailureOf } from '../media-errors';
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
@@ -20,6 +24,7 @@ import { EventBuffer, stackCallback } from './event-buffer';
 import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
+import { CallMedia, type MediaDevicesLike } from './media';
 import { installSessionFixes } from './session-fixes';
 import type { RecordingBackend } from './recording';
 import { replacesTarget, sendRefer, type IncomingReferEvent, type IncomingReplacesEvent } from './refer';
@@ -39,6 +44,8 @@ export interface CallEnvironment {
   readonly recording: RecordingBackend | null;
   readonly holdUsesUpdate: boolean;
   readonly pcConfig: RTCConfiguration | undefined;
+  /** Where cameras, microphones and the screen are acquired (the browser's `navigator.mediaDevices`). */
+  readonly mediaDevices: MediaDevicesLike | null;
   /** The call reported its single SIP.FAILED/SIP.ENDED. */
   callEnded(call: JsSipCall): void;
   /** The far end sent us a REFER on this call (JsSIP already answered 202). */
@@ -65,9 +72,14 @@ let fallbackIds = 0;
 export function mediaOptionsOf(options: CallOptions, pcConfig: RTCConfiguration | undefined): Record<string, unknown> {
   assertNoProblem(extraHeadersProblem(options.extraHeaders));
   const video = options.video === true;
+  const devices = options.deviceIds ?? {};
+  const constraints: MediaStreamConstraints = {
+    audio: inputConstraint(devices.microphoneId),
+    video: video ? inputConstraint(devices.cameraId) : false,
+  };
   return {
     mediaStream: options.mediaStream,
-    mediaConstraints: options.mediaStream ? undefined : (options.mediaConstraints ?? { audio: true, video }),
+    mediaConstraints: options.mediaStream ? undefined : (options.mediaConstraints ?? constraints),
     extraHeaders: options.extraHeaders ? [...options.extraHeaders] : undefined,
     pcConfig,
     rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: video || options.offerToReceiveVideo === true },
@@ -110,6 +122,8 @@ export class JsSipCall implements CallPort {
   private transferSucceeded = false;
   private replacedBy: string | null = null;
   private mediaError: string | null = null;
+  private mediaFailure: MediaFailure | null = null;
+  private readonly media: CallMedia;
   private iceTimer: ReturnType<typeof setTimeout> | null = null;
   private recordBusy = false;
   private removeFixes: () => void = () => {};
@@ -125,6 +139,16 @@ export class JsSipCall implements CallPort {
     this.events = new EventBuffer<CallPortEvent>(env.logger);
     this.targetIdentity = identityOfTarget(init.target ?? '');
     this.localStream = init.localStream ?? null;
+    this.media = new CallMedia({
+      logger: env.logger,
+      devices: env.mediaDevices,
+      session: () => this.session,
+      peerConnection: () => this.pc ?? ((this.session?.connection as RTCPeerConnection | undefined) || null),
+      localStream: () => this.ownLocalStream(),
+      emit: (event) => this.emit(event),
+      offerBlocked: () => (this.pendingHold ? `a ${this.pendingHold} is in progress` : null),
+      ended: () => this.finished,
+    });
   }
 
   get callId(): string {
@@ -187,7 +211,12 @@ export class JsSipCall implements CallPort {
       this.emitDialog();
     });
     on('ended', (e: EndPayload) => this.finish('SIP.ENDED', e));
-    on('failed', (e: EndPayload) => this.finish('SIP.FAILED', e));
+    on('failed', (e: EndPayload) => {
+      // JsSIP reports a getUserMedia failure ('User Denied Media Access') just before the event that
+      // carries the browser's error; the end waits for it, to say which device failure it was.
+      if (e.cause === 'User Denied Media Access' && !this.mediaFailure) queueMicrotask(() => guard(this.logger, 'failed', () => this.finish('SIP.FAILED', e)));
+      else this.finish('SIP.FAILED', e);
+    });
     on('hold', (e: { originator: string }) => {
       if (e.originator === 'remote') this.emit({ type: 'SIP.REMOTE_HOLD', held: true });
     });
@@ -202,11 +231,16 @@ export class JsSipCall implements CallPort {
       if (e.originator !== 'remote') return;
       this.emit({ type: 'SIP.INFO.RECEIVED', contentType: e.info.contentType ?? '', body: e.info.body ?? '' });
     });
-    on('reinvite', (e: { request: { body?: string } }) => {
+    on('reinvite', (e: { request: { body?: string }; callback?: () => void }) => {
       this.emit({ type: 'SIP.REINVITE', video: /^m=video [1-9]/m.test(e.request.body ?? '') });
+      const answered = this.media.remoteOffer(e.request.body ?? '');
+      if (answered) e.callback = () => guard(this.logger, 'video offer answered', answered);
     });
     on('update', (e: { request: { body?: string } }) => {
       if (e.request.body) this.emit({ type: 'SIP.REINVITE', video: /^m=video [1-9]/m.test(e.request.body) });
+    });
+    on('sdp', (e: { originator: string; type: string; sdp: string }) => {
+      if (e.originator === 'local' && e.type === 'answer') e.sdp = this.media.rewriteAnswer(e.sdp);
     });
     on('refer', (e: IncomingReferEvent) => this.env.referReceived(this, e));
     on('replaces', (e: IncomingReplacesEvent) => this.env.replacesReceived(this, e));
@@ -217,6 +251,7 @@ export class JsSipCall implements CallPort {
     on('icecandidate', (e: { candidate: RTCIceCandidate; ready: () => void }) => this.onIceCandidate(e));
     on('getusermediafailed', (error: unknown) => {
       this.mediaError = `getUserMedia: ${errorText(error)}`;
+      this.mediaFailure = mediaFailureOf(error);
     });
     for (const name of [
       'peerconnection:createofferfailed',
@@ -310,6 +345,48 @@ export class JsSipCall implements CallPort {
       session.unmute({ audio: true });
       return null;
     });
+  }
+
+  muteVideo(): void {
+    this.command('muteVideo', (session) => {
+      session.mute({ video: true });
+      return null;
+    });
+  }
+
+  unmuteVideo(): void {
+    this.command('unmuteVideo', (session) => {
+      session.unmute({ video: true });
+      return null;
+    });
+  }
+
+  addVideo(cameraId: string | undefined): void {
+    this.media.addVideo(cameraId);
+  }
+
+  removeVideo(): void {
+    this.media.removeVideo();
+  }
+
+  acceptVideo(cameraId: string | undefined): void {
+    this.command('acceptVideo', () => (this.media.answerOffer(true, cameraId) ? null : 'no offer to add video is waiting for an answer'));
+  }
+
+  declineVideo(): void {
+    this.command('declineVideo', () => (this.media.answerOffer(false, undefined) ? null : 'no offer to add video is waiting for an answer'));
+  }
+
+  startScreenShare(): void {
+    void this.media.startScreenShare();
+  }
+
+  stopScreenShare(): void {
+    void this.media.stopScreenShare();
+  }
+
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<MediaOutcome> {
+    return this.media.switchDevice(kind, deviceId);
   }
 
   sendDtmf(tones: string, options: DtmfOptions): void {
@@ -469,6 +546,10 @@ export class JsSipCall implements CallPort {
       this.emit({ type: failed, code: null, reason: `a ${this.pendingHold} is already in progress` });
       return;
     }
+    if (this.media.busy) {
+      this.emit({ type: failed, code: null, reason: 'a video change is in progress' });
+      return;
+    }
     this.pendingHold = kind;
     this.lastReofferError = null;
     const done = () =>
@@ -603,7 +684,9 @@ export class JsSipCall implements CallPort {
     }
     if (report.cause === 'media-failure' || report.cause === 'user-denied-media') {
       if (this.mediaError) report = { ...report, reason: this.mediaError };
+      if (report.cause === 'user-denied-media' && this.mediaFailure) report = { ...report, cause: endCauseOfMediaFailure(this.mediaFailure) };
     }
+    this.media.close();
     this.pendingHold = null;
     this.emit({ type, ...report });
     this.env.callEnded(this);
@@ -612,11 +695,21 @@ export class JsSipCall implements CallPort {
   private attachPeerConnection(pc: RTCPeerConnection): void {
     if (this.pc === pc) return;
     this.pc = pc;
+    this.media.attach(pc);
     pc.addEventListener('track', (event: Event) =>
       guard(this.logger, 'track', () => {
         const e = event as RTCTrackEvent;
+        // A track added later (video added to an audio call) may come in a stream of its own: it joins
+        // the call's remote stream, so one stream keeps carrying all of the far end's media.
+        if (this.remoteStream) {
+          if (!this.remoteStream.getTracks().includes(e.track)) {
+            this.remoteStream.addTrack(e.track);
+            this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream: this.remoteStream });
+          }
+          return;
+        }
         const stream = e.streams && e.streams[0] ? e.streams[0] : this.streamOf(e.track);
-        if (stream && stream !== this.remoteStream) {
+        if (stream) {
           this.remoteStream = stream;
           this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream });
         }
@@ -630,6 +723,16 @@ export class JsSipCall implements CallPort {
   }
 
   private announced = false;
+
+  /** Our outgoing stream; built from the senders when JsSIP acquired the media itself. */
+  private ownLocalStream(): MediaStream | null {
+    if (!this.localStream) this.announceLocalStream();
+    if (!this.localStream) {
+      const Ctor = (globalThis as { MediaStream?: new (tracks?: MediaStreamTrack[]) => MediaStream }).MediaStream;
+      if (Ctor) this.localStream = new Ctor([]);
+    }
+    return this.localStream;
+  }
 
   private announceLocalStream(): void {
     if (this.announced) return;

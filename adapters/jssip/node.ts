@@ -69,3 +69,52 @@ export function createToneStream(frequencyHz = 440, amplitude = 0.2): ToneStream
     },
   };
 }
+
+/** A live video stream of generated frames (a moving grey ramp, I420), for video calls without a camera. */
+export function createCameraStream(width = 320, height = 240, fps = 15): ToneStream {
+  const source = new wrtc.nonstandard.RTCVideoSource();
+  const track = source.createTrack();
+  const data = new Uint8Array(width * height * 1.5);
+  let frame = 0;
+  const timer = setInterval(() => {
+    frame += 1;
+    for (let y = 0; y < height; y++) data.fill((y + frame * 4) & 0xff, y * width, (y + 1) * width);
+    data.fill(128, width * height);
+    source.onFrame({ width, height, data });
+  }, Math.round(1000 / fps));
+  const stream = new wrtc.MediaStream([track]) as unknown as MediaStream;
+  return {
+    stream,
+    stop() {
+      clearInterval(timer);
+      track.stop();
+    },
+  };
+}
+
+/**
+ * `navigator.mediaDevices` for Node: getUserMedia gives a generated tone for audio and generated
+ * frames for video (each call a new stream, stopped by `stopAll`); there is no screen to capture.
+ */
+export function createNodeMediaDevices(): { getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>; stopAll(): void } {
+  const made: ToneStream[] = [];
+  return {
+    getUserMedia(constraints) {
+      const tracks: MediaStreamTrack[] = [];
+      if (constraints.audio) {
+        const tone = createToneStream();
+        made.push(tone);
+        tracks.push(...tone.stream.getTracks());
+      }
+      if (constraints.video) {
+        const camera = createCameraStream();
+        made.push(camera);
+        tracks.push(...camera.stream.getTracks());
+      }
+      return Promise.resolve(new wrtc.MediaStream(tracks as never) as unknown as MediaStream);
+    },
+    stopAll() {
+      for (const stream of made.splice(0)) stream.stop();
+    },
+  };
+}

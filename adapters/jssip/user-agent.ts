@@ -15,6 +15,7 @@ import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptio
 import { userAgentCauseOf } from './causes';
 import { EventBuffer, stackCallback } from './event-buffer';
 import { errorText, guard, silentLogger, type AdapterLogger } from './exception-barrier';
+import type { MediaDevicesLike } from './media';
 import type { RecordingBackend } from './recording';
 import type { IncomingReferEvent, IncomingReplacesEvent } from './refer';
 
@@ -46,6 +47,8 @@ export interface JsSipUserAgentOptions {
   readonly iceGathering?: IceGatheringOptions;
   /** Backend for `record()`; none by default (then every request reports SIP.RECORD.FAILED). */
   readonly recording?: RecordingBackend | null;
+  /** Where cameras, microphones and the screen are acquired; the browser's `navigator.mediaDevices` by default. */
+  readonly mediaDevices?: MediaDevicesLike | null;
   /** Send hold/unhold as UPDATE instead of re-INVITE. Default false. */
   readonly holdUsesUpdate?: boolean;
   /** JsSIP's module; defaults to `require('jssip')` (the peer dependency). */
@@ -66,6 +69,11 @@ const SERVER_TRANSACTION_PROCEEDING = 2;
 interface IncomingInvite {
   reply(code: number, reason?: string | null, extraHeaders?: string[], body?: string): void;
   readonly server_transaction?: { readonly state: number };
+}
+
+function browserMediaDevices(): MediaDevicesLike | null {
+  const devices = (globalThis as { navigator?: { mediaDevices?: MediaDevicesLike } }).navigator?.mediaDevices;
+  return devices ?? null;
 }
 
 function loadJsSip(): typeof JsSIPModule {
@@ -106,6 +114,7 @@ class JsSipUserAgent implements UserAgentPort {
       recording: options.recording ?? null,
       holdUsesUpdate: options.holdUsesUpdate ?? false,
       pcConfig: options.pcConfig,
+      mediaDevices: options.mediaDevices === undefined ? browserMediaDevices() : options.mediaDevices,
       callEnded: (call) => this.callEnded(call),
       referReceived: (call, event) => this.referReceived(call, event),
       replacesReceived: (call, event) => this.replacesReceived(call, event),

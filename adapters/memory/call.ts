@@ -4,14 +4,18 @@ import type {
   CallPort,
   CallPortEvent,
   DialogInfo,
+  DeviceKind,
   DtmfOptions,
   EndReport,
+  MediaOutcome,
   RecordAction,
   RecordState,
   RemoteIdentity,
   StatsReportLike,
   Unsubscribe,
+  VideoDirections,
 } from '../port';
+import { endCauseOfMediaFailure } from '../media-errors';
 import type { CallLink, CallOwner } from './links';
 import { mediaTypeProblem } from '../../machines/sip-grammar';
 import { causeForStatus, isFinalFailure, reasonPhrase } from './causes';
@@ -93,7 +97,15 @@ export class MemoryCall implements CallPort {
   private localHeld = false;
   private remoteHeldFlag = false;
   private mutedFlag = false;
-  private pendingReinvite: 'hold' | 'unhold' | null = null;
+  private pendingReinvite: 'hold' | 'unhold' | 'video' | null = null;
+  private offeringVideo = false;
+  private cameraOn = false;
+  private videoLine = false;
+  private videoMutedFlag = false;
+  private screenFlag = false;
+  private videoOfferPending = false;
+  private lastNegotiated: VideoDirections = { send: false, receive: false };
+  private readonly chosenDevices: { microphone: string | null; camera: string | null } = { microphone: null, camera: null };
   private recording: RecordState = 'off';
   private confirmedAt: number | null = null;
   private noAnswerTimer: ReturnType<typeof setTimeout> | null = null;
@@ -177,6 +189,33 @@ export class MemoryCall implements CallPort {
     return this.mutedFlag;
   }
 
+  /** Whether this leg sends and receives video, as the last offer/answer left it. */
+  get video(): VideoDirections {
+    return this.negotiated();
+  }
+
+  /** Our video is muted (camera off, still negotiated). */
+  get videoMuted(): boolean {
+    return this.videoMutedFlag;
+  }
+
+  /** The screen is sent instead of the camera. */
+  get screenSharing(): boolean {
+    return this.screenFlag;
+  }
+
+  /** The devices swapped in with `switchDevice`, `null` until one was. */
+  get devices(): { readonly microphone: string | null; readonly camera: string | null } {
+    return { ...this.chosenDevices };
+  }
+
+  /** The user stops sharing from the browser's own control: the camera is sent again. */
+  endScreenShareFromBrowser(): void {
+    if (!this.screenFlag || this.phase === 'terminated') return;
+    this.screenFlag = false;
+    this.emit({ type: 'SIP.SCREEN.STOPPED' });
+  }
+
   /** What the recording backend last reported for this leg. */
   get recordState(): RecordState {
     return this.recording;
@@ -207,10 +246,19 @@ export class MemoryCall implements CallPort {
     if (this.direction !== 'incoming') return this.refuse('answer', 'only an incoming call can be answered');
     if (this.phase !== 'ringing') return this.refuse('answer', `cannot answer in state ${this.phase}`);
     this.clearNoAnswerTimer();
+    const media = this.owner.faults.media;
+    if (media !== undefined && options.mediaStream === undefined) {
+      this.finish({ cause: endCauseOfMediaFailure(media.failure), code: null, originator: 'local', reason: media.reason ?? media.failure });
+      this.sendToPeer({ kind: 'decline', code: 480, reason: reasonPhrase(480) });
+      return;
+    }
     this.ownStream = options.mediaStream ?? null;
     this.phase = 'answering';
     this.established = true;
+    this.cameraOn = options.video === true;
+    this.videoLine = this.farLeg?.offeringVideo ?? false;
     this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('Stable') });
+    this.emitNegotiated();
     this.emit({ type: 'SIP.ACCEPTED', originator: 'local' });
     if (this.ownStream !== null) this.emit({ type: 'MEDIA.STREAM', direction: 'local', stream: this.ownStream });
     this.sendToPeer({ kind: 'ok' });
@@ -266,6 +314,59 @@ export class MemoryCall implements CallPort {
     if (!this.usable('unmute')) return;
     if (!this.established) return this.refuse('unmute', 'the call is not established');
     this.mutedFlag = false;
+  }
+
+  /** Stop sending video; nothing is signalled. */
+  muteVideo(): void {
+    if (!this.usable('muteVideo')) return;
+    if (!this.established) return this.refuse('muteVideo', 'the call is not established');
+    this.videoMutedFlag = true;
+  }
+
+  /** Send video again; nothing is signalled. */
+  unmuteVideo(): void {
+    if (!this.usable('unmuteVideo')) return;
+    if (!this.established) return this.refuse('unmuteVideo', 'the call is not established');
+    this.videoMutedFlag = false;
+  }
+
+  /** Add video with a re-INVITE; the far leg's app accepts or declines it (or its `rejectReinvite` fault answers). */
+  addVideo(cameraId: string | undefined): void {
+    this.videoReinvite(true, cameraId);
+  }
+
+  /** Remove video both ways with a re-INVITE. */
+  removeVideo(): void {
+    this.videoReinvite(false, undefined);
+  }
+
+  /** Accept the far end's offer to add video, with our camera. */
+  acceptVideo(cameraId: string | undefined): void {
+    this.answerVideoOffer(true, cameraId);
+  }
+
+  /** Decline the far end's offer to add video (the answer rejects the video stream). */
+  declineVideo(): void {
+    this.answerVideoOffer(false, undefined);
+  }
+
+  /** Send the screen instead of the camera (the `media` fault makes it fail). */
+  startScreenShare(): void {
+    this.changeScreen(true);
+  }
+
+  /** Send the camera again. */
+  stopScreenShare(): void {
+    this.changeScreen(false);
+  }
+
+  /** Swap a device of the live call (the `media` fault makes it fail). */
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<MediaOutcome> {
+    if (this.phase === 'terminated' || this.disposed) return Promise.resolve({ ok: false, failure: 'failed', reason: 'the call has ended' });
+    const media = this.owner.faults.media;
+    if (media !== undefined) return Promise.resolve({ ok: false, failure: media.failure, reason: media.reason ?? media.failure });
+    this.chosenDevices[kind] = deviceId;
+    return Promise.resolve({ ok: true });
   }
 
   /**
@@ -461,7 +562,17 @@ export class MemoryCall implements CallPort {
       case 'notify':
         if (this.phase === 'terminated') return;
         return this.emit({ type: 'SIP.REFER.NOTIFY', code: message.code, reason: message.reason });
+      case 'video-offer':
+        return this.onVideoOffer(message.add);
+      case 'video-response':
+        return this.onVideoResponse(message.code, message.reason, message.accepted);
     }
+  }
+
+  /** @internal what the INVITE offers: video when the app asked to send or to receive it. */
+  offerVideo(options: CallOptions): void {
+    this.cameraOn = options.video === true;
+    this.offeringVideo = options.video === true || options.offerToReceiveVideo === true;
   }
 
   // ---- Internals -------------------------------------------------------------------------------
@@ -494,6 +605,8 @@ export class MemoryCall implements CallPort {
     this.confirmedAt = Date.now();
     this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('Stable') });
     this.announceIdentity();
+    this.videoLine = this.offeringVideo && (peer.videoLine || peer.cameraOn);
+    this.emitNegotiated();
     this.emit({ type: 'SIP.ACCEPTED', originator: 'remote' });
     if (peer.ownStream !== null) this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream: peer.ownStream });
     this.emit({ type: 'SIP.CONFIRMED' });
@@ -564,6 +677,104 @@ export class MemoryCall implements CallPort {
     this.emit({ type: hold ? 'SIP.HOLD.FAILED' : 'SIP.UNHOLD.FAILED', code, reason });
   }
 
+  private negotiated(): VideoDirections {
+    const peer = this.farLeg;
+    if (!this.videoLine || peer === null) return { send: false, receive: false };
+    return { send: this.cameraOn, receive: peer.cameraOn };
+  }
+
+  private emitNegotiated(): void {
+    const video = this.negotiated();
+    const last = this.lastNegotiated;
+    if (last.send === video.send && last.receive === video.receive) return;
+    this.lastNegotiated = video;
+    this.emit({ type: 'SIP.MEDIA.NEGOTIATED', video });
+  }
+
+  private videoReinvite(add: boolean, cameraId: string | undefined): void {
+    const command = add ? 'addVideo' : 'removeVideo';
+    if (!this.usable(command)) return;
+    const fail = (reason: string, code: number | null = null, media: MediaOutcome | null = null) =>
+      this.emit({ type: 'SIP.RENEGOTIATE.FAILED', code, reason, media: media && !media.ok ? media.failure : null });
+    if (this.phase !== 'confirmed') return fail(`cannot ${command} in state ${this.phase}`);
+    if (this.pendingReinvite !== null || this.videoOfferPending) return fail('another offer/answer exchange is in progress', 491);
+    const media = this.owner.faults.media;
+    if (add && media !== undefined) return fail(media.reason ?? media.failure, null, { ok: false, failure: media.failure, reason: '' });
+    if (add && cameraId !== undefined) this.chosenDevices.camera = cameraId;
+    this.pendingReinvite = 'video';
+    // The offer carries our camera: the far end that accepts it receives our video at once.
+    if (add) this.cameraOn = true;
+    this.sendToPeer({ kind: 'video-offer', add });
+  }
+
+  private onVideoOffer(add: boolean): void {
+    if (this.phase === 'terminated') return;
+    const respond = (code: number, reason: string, accepted: boolean) => this.sendToPeer({ kind: 'video-response', code, reason, accepted });
+    if (this.phase !== 'confirmed' || this.pendingReinvite !== null || this.videoOfferPending) return respond(491, reasonPhrase(491), false);
+    const fault = this.owner.takeReinviteFault();
+    if (fault !== null) return respond(fault.code, fault.reason ?? reasonPhrase(fault.code), false);
+    this.emit({ type: 'SIP.REINVITE', video: add });
+    if (!add) {
+      this.videoLine = false;
+      this.cameraOn = false;
+      this.screenFlag = false;
+      respond(200, 'OK', false);
+      return this.emitNegotiated();
+    }
+    if (this.videoLine) return respond(200, 'OK', true);
+    this.videoOfferPending = true;
+    this.emit({ type: 'SIP.VIDEO.OFFERED' });
+  }
+
+  private answerVideoOffer(accept: boolean, cameraId: string | undefined): void {
+    const command = accept ? 'acceptVideo' : 'declineVideo';
+    if (!this.usable(command)) return;
+    if (!this.videoOfferPending) return this.refuse(command, 'no offer to add video is waiting for an answer');
+    this.videoOfferPending = false;
+    const media = this.owner.faults.media;
+    let accepted = accept;
+    if (accept && media !== undefined) {
+      accepted = false;
+      this.refuse(command, `the camera could not be had (${media.failure}); video declined`);
+    }
+    if (accepted && cameraId !== undefined) this.chosenDevices.camera = cameraId;
+    this.videoLine = accepted;
+    this.cameraOn = accepted;
+    this.sendToPeer({ kind: 'video-response', code: 200, reason: 'OK', accepted });
+    this.emitNegotiated();
+    this.emit({ type: 'SIP.VIDEO.ANSWERED', accepted });
+  }
+
+  private onVideoResponse(code: number, reason: string, accepted: boolean): void {
+    if (this.phase === 'terminated' || this.pendingReinvite !== 'video') return;
+    this.pendingReinvite = null;
+    const adding = !this.videoLine;
+    if (code < 200 || code >= 300) {
+      if (adding) this.cameraOn = false;
+      return this.emit({ type: 'SIP.RENEGOTIATE.FAILED', code, reason: `${code} ${reason}`, media: null });
+    }
+    this.videoLine = adding && accepted;
+    this.cameraOn = this.videoLine;
+    if (!this.videoLine) this.screenFlag = false;
+    this.emitNegotiated();
+    this.emit({ type: 'SIP.RENEGOTIATE.SUCCEEDED' });
+  }
+
+  private changeScreen(start: boolean): void {
+    const command = start ? 'startScreenShare' : 'stopScreenShare';
+    if (!this.usable(command)) return;
+    const media = this.owner.faults.media;
+    if (this.phase !== 'confirmed' || !this.negotiated().send) {
+      return this.emit({ type: 'SIP.SCREEN.FAILED', media: 'failed', reason: 'the call sends no video' });
+    }
+    if (start && media !== undefined) return this.emit({ type: 'SIP.SCREEN.FAILED', media: media.failure, reason: media.reason ?? media.failure });
+    this.link.defer(() => {
+      if (this.phase === 'terminated') return;
+      this.screenFlag = start;
+      this.emit({ type: start ? 'SIP.SCREEN.STARTED' : 'SIP.SCREEN.STOPPED' });
+    });
+  }
+
   private startAutoRecord(): void {
     if (this.owner.faults.autoRecord !== true) return;
     this.link.defer(() => {
@@ -591,6 +802,7 @@ export class MemoryCall implements CallPort {
     this.phase = 'terminated';
     this.endReport = report;
     this.pendingReinvite = null;
+    this.videoOfferPending = false;
     this.clearNoAnswerTimer();
     this.emit({ type: this.established ? 'SIP.ENDED' : 'SIP.FAILED', ...report });
   }

@@ -1,3 +1,5 @@
+import type { MediaFailure } from '../port';
+
 /** A SIP failure response to script: the status code and, optionally, its reason phrase. */
 export interface ScriptedResponse {
   /** Status code, e.g. 486 or 503. */
@@ -43,4 +45,9 @@ export interface MemoryFaults {
   readonly recordFailure?: { readonly reason: string };
   /** The PBX records every call of this user agent: `SIP.RECORD.STATE` `recording` once confirmed. */
   readonly autoRecord?: boolean;
+  /**
+   * Every media acquisition of this user agent fails this way: placing or answering a call (which then
+   * fails before it starts), adding or accepting video, swapping a device, sharing the screen.
+   */
+  readonly media?: { readonly failure: MediaFailure; readonly reason?: string };
 }

@@ -29,5 +29,9 @@ export type LegMessage =
   | { readonly kind: 'message'; readonly contentType: string; readonly body: string }
   | { readonly kind: 'refer'; readonly target: string; readonly replaces: DialogRef | null }
   | { readonly kind: 'refer-response'; readonly code: number; readonly reason: string }
-  | { readonly kind: 'notify'; readonly code: number; readonly reason: string };
+  | { readonly kind: 'notify'; readonly code: number; readonly reason: string }
+  /** A re-INVITE that adds (`add`) or removes video. */
+  | { readonly kind: 'video-offer'; readonly add: boolean }
+  /** Its answer: a failure code, or 2xx with whether the video stream was accepted. */
+  | { readonly kind: 'video-response'; readonly code: number; readonly reason: string; readonly accepted: boolean };
 

@@ -10,6 +10,7 @@ import { MemoryCall } from './call';
 import type { AgentLink, CallOwner } from './links';
 import { reasonPhrase, userAgentCauseForStatus } from './causes';
 import { BufferedEmitter } from './emitter';
+import { endCauseOfMediaFailure } from '../media-errors';
 import type { MemoryFaults, ScriptedResponse } from './faults';
 import type { DialogRef } from './messages';
 import { parseTarget, uriFor } from './sip-uri';
@@ -309,8 +310,12 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner<MemoryCall> {
     });
     beforeSending?.(leg);
     leg.announce();
+    leg.offerVideo(options);
+    const media = this.faults.media;
     if (this.disposed) {
       leg.fail({ cause: 'internal-error', code: null, originator: 'system', reason: 'user agent disposed' });
+    } else if (media !== undefined && options.mediaStream === undefined) {
+      leg.fail({ cause: endCauseOfMediaFailure(media.failure), code: null, originator: 'local', reason: media.reason ?? media.failure });
     } else if (!this.reachable) {
       leg.fail({ cause: 'connection-error', code: null, originator: 'system', reason: 'Connection Error' });
     } else if (!parsed.ok) {

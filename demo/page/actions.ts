@@ -15,6 +15,14 @@ export interface CallActions {
   readonly blindTransfer: boolean;
   readonly consult: boolean;
   readonly completeTransfer: boolean;
+  readonly addVideo: boolean;
+  readonly removeVideo: boolean;
+  readonly cameraOff: boolean;
+  readonly cameraOn: boolean;
+  readonly shareScreen: boolean;
+  readonly stopShare: boolean;
+  readonly acceptVideo: boolean;
+  readonly declineVideo: boolean;
 }
 
 /**
@@ -51,5 +59,13 @@ export function actionsFor(state: CallState, related: { parent?: CallState | nul
     blindTransfer: idleTransfer && plainCall,
     consult: idleTransfer && plainCall,
     completeTransfer,
+    addVideo: confirmed && state.video.negotiation === 'off' && state.hold === 'active',
+    removeVideo: confirmed && state.video.negotiation === 'on',
+    cameraOff: confirmed && state.video.negotiation === 'on' && !state.video.muted,
+    cameraOn: confirmed && state.video.negotiation === 'on' && state.video.muted,
+    shareScreen: confirmed && state.video.local === 'camera' && !state.tags.includes('screenPending'),
+    stopShare: confirmed && state.tags.includes('screenSharing') && !state.tags.includes('screenPending'),
+    acceptVideo: confirmed && state.video.negotiation === 'offered',
+    declineVideo: confirmed && state.video.negotiation === 'offered',
   };
 }

@@ -6,15 +6,75 @@ import type { DemoLog } from './log';
 
 const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
+const PHASE_WORDS: Record<CallState['phase'], string> = {
+  dialing: 'calling',
+  ringing: 'ringing',
+  answering: 'connecting',
+  confirmed: 'in call',
+  ending: 'hanging up',
+  ended: 'ended',
+};
+const HOLD_WORDS: Record<string, string> = { holding: 'putting on hold…', held: 'on hold', resuming: 'resuming…' };
+const RECORD_WORDS: Record<string, string> = {
+  starting: 'starting recording…',
+  recording: 'recording',
+  pausing: 'pausing recording…',
+  paused: 'recording paused',
+  resuming: 'resuming recording…',
+};
+const TRANSFER_WORDS: Record<string, string> = {
+  'blind.referring': 'transferring…',
+  'blind.awaitingOutcome': 'transfer: waiting for the other side',
+  'attended.consulting': 'consulting before the transfer',
+  'attended.referring': 'completing the transfer…',
+  'attended.awaitingOutcome': 'transfer: waiting for the other side',
+};
+const VIDEO_WORDS: Record<string, string> = { adding: 'adding video…', removing: 'stopping video…', offered: 'video offered', answering: 'answering video…' };
+const CAUSE_WORDS: Record<string, string> = {
+  bye: 'hung up',
+  canceled: 'cancelled',
+  rejected: 'declined',
+  busy: 'busy',
+  'not-found': 'number not found',
+  unavailable: 'unavailable',
+  'no-answer': 'no answer',
+  transferred: 'transferred',
+  replaced: 'replaced by the transferred call',
+  'user-denied-media': 'microphone or camera access denied',
+  'no-such-device': 'no such microphone or camera',
+  'device-in-use': 'microphone or camera in use elsewhere',
+  'constraints-impossible': 'no device fits the media settings',
+  'media-failure': 'media failure',
+  'connection-error': 'connection lost',
+};
+
+/** How a call ended, in words: "hung up by the other side (486)". */
+export function describeEnd(end: NonNullable<CallState['end']>): string {
+  const by = end.originator === 'local' ? ' here' : end.originator === 'remote' ? ' by the other side' : '';
+  const what = CAUSE_WORDS[end.cause] ?? end.cause.replace(/-/g, ' ');
+  const code = end.code ? ` (${end.code})` : '';
+  return `${what}${end.cause === 'bye' || end.cause === 'rejected' || end.cause === 'canceled' ? by : ''}${code}`;
+}
+
+/** The call's video in words: "video: camera sent, receiving". */
+function describeVideo(video: CallState['video']): string | null {
+  if (VIDEO_WORDS[video.negotiation]) return VIDEO_WORDS[video.negotiation]!;
+  if (video.negotiation !== 'on') return null;
+  const sent = video.local === 'screen' ? 'sharing screen' : video.local === 'camera' ? 'camera on' : video.muted ? 'camera off' : 'not sending';
+  return `video: ${sent}${video.remote ? ', receiving' : ''}`;
+}
+
 /** The call's state in a few words, as the card's badge and the transcript show it. */
 export function describeCall(state: CallState): string {
-  const parts: string[] = [state.phase];
-  if (state.hold && state.hold !== 'active') parts.push(state.hold);
-  if (state.remoteHold) parts.push('held by far end');
+  const parts: string[] = [PHASE_WORDS[state.phase]];
+  if (state.hold && HOLD_WORDS[state.hold]) parts.push(HOLD_WORDS[state.hold]!);
+  if (state.remoteHold) parts.push('on hold by the other side');
   if (state.muted) parts.push('muted');
-  if (state.recording && state.recording !== 'off') parts.push(`record ${state.recording}`);
-  if (state.transfer && state.transfer !== 'idle') parts.push(`transfer ${state.transfer}`);
-  if (state.end) parts.push(`${state.end.cause}${state.end.code ? ` ${state.end.code}` : ''} (${state.end.originator})`);
+  const video = state.phase === 'confirmed' ? describeVideo(state.video) : null;
+  if (video) parts.push(video);
+  if (state.recording && RECORD_WORDS[state.recording]) parts.push(RECORD_WORDS[state.recording]!);
+  if (state.transfer && TRANSFER_WORDS[state.transfer]) parts.push(TRANSFER_WORDS[state.transfer]!);
+  if (state.end) parts.push(describeEnd(state.end));
   return parts.join(' · ');
 }
 
@@ -31,6 +91,10 @@ export function describeReport(report: CallQualityReport): string {
     `loss ${fixed(report.lossPercent, 1, ' %')}`,
     `${report.totals.packetsReceived ?? 0} pkts in`,
     report.codec ?? '',
+    report.video
+      ? `video ${fixed(report.video.framesPerSecond, 0, ' fps')} ${report.video.frameWidth ?? '–'}×${report.video.frameHeight ?? '–'}` +
+        (report.video.freezes ? ` · ${report.video.freezes} freeze(s)` : '')
+      : '',
     report.warnings.length ? `⚠ ${report.warnings.map((w) => w.name).join(', ')}` : '',
   ]
     .filter(Boolean)
@@ -67,6 +131,12 @@ function eventText(name: string, args: readonly unknown[]): string {
     }
     case 'info':
       return `info ${String(first.contentType)}`;
+    case 'videoFailed':
+      return `videoFailed: ${String(first.code ?? '')} ${String(first.reason ?? '')}`.trim();
+    case 'videoChanged': {
+      const video = first.video as CallState['video'];
+      return `videoChanged: ${video.negotiation}, sending ${String(video.local ?? 'nothing')}, receiving ${video.remote ? 'video' : 'nothing'}`;
+    }
     default:
       return name;
   }
@@ -96,6 +166,14 @@ export class CallCard {
   private readonly received = h('span', { class: 'dtmf-received' });
   private readonly transferTarget = h('input', { class: 'transfer-target', placeholder: 'transfer to…', inputmode: 'tel', size: 8 });
   private readonly audio = h('audio', { autoplay: true });
+  private readonly localVideo = h('video', { autoplay: true, muted: true, playsinline: true, class: 'local' }) as HTMLVideoElement;
+  private readonly remoteVideo = h('video', { autoplay: true, muted: true, playsinline: true, class: 'remote' }) as HTMLVideoElement;
+  private readonly tiles = h(
+    'div',
+    { class: 'tiles' },
+    h('figure', { class: 'tile remote-tile' }, this.remoteVideo, h('figcaption', {}, 'them')),
+    h('figure', { class: 'tile local-tile' }, this.localVideo, h('figcaption', {}, 'you')),
+  );
   private readonly chart = new QualityChart();
   private readonly buttons = new Map<keyof CallActions | string, HTMLButtonElement>();
   private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
@@ -126,15 +204,25 @@ export class CallCard {
         h(
           'div',
           { class: 'row' },
-          button('answer', 'Answer', () => this.ui('answer', () => session.answer()), 'good'),
-          button('reject', 'Reject', () => this.ui('reject', () => session.reject()), 'bad'),
           button('hangup', 'Hang up', () => this.ui('hang up', () => session.hangup()), 'bad'),
           button('hold', 'Hold', () => this.ui('hold', () => session.hold())),
           button('unhold', 'Unhold', () => this.ui('unhold', () => session.unhold())),
           button('mute', 'Mute', () => this.ui('mute', () => session.mute())),
           button('unmute', 'Unmute', () => this.ui('unmute', () => session.unmute())),
           button('record', 'Record', () => this.ui('record', () => session.startRecord())),
-          button('pauseRecord', 'Pause rec.', () => this.ui('pause recording', () => session.pauseRecord())),
+          button('pauseRecord', 'Pause recording', () => this.ui('pause recording', () => session.pauseRecord())),
+        ),
+        h(
+          'div',
+          { class: 'row video-controls' },
+          button('addVideo', 'Add video', () => this.ui('add video', () => session.audioToVideo()), 'good'),
+          button('acceptVideo', 'Accept video', () => this.ui('accept video', () => session.acceptVideo()), 'good'),
+          button('declineVideo', 'Decline video', () => this.ui('decline video', () => session.declineVideo()), 'bad'),
+          button('cameraOff', 'Camera off', () => this.ui('camera off', () => session.muteVideo())),
+          button('cameraOn', 'Camera on', () => this.ui('camera on', () => session.unmuteVideo())),
+          button('shareScreen', 'Share screen', () => this.ui('share screen', () => session.startScreenSharing())),
+          button('stopShare', 'Stop sharing', () => this.ui('stop sharing', () => session.stopScreenSharing())),
+          button('removeVideo', 'Stop video', () => this.ui('stop video', () => session.videoToAudio())),
         ),
         h(
           'div',
@@ -156,6 +244,7 @@ export class CallCard {
           button('completeTransfer', 'Complete transfer', () => this.ui('complete transfer', () => session.attendedTransfer('')), 'good'),
         ),
       ),
+      this.tiles,
       h('div', { class: 'quality-box' }, this.quality, this.chart.element, this.warnings),
       this.audio,
     );
@@ -178,7 +267,7 @@ export class CallCard {
           this.receivedTones += String((args[0] as { tone: string }).tone);
           setText(this.received, `received: ${this.receivedTones}`);
         }
-        if (name === 'streamAdded' || name === 'confirmed') this.attachAudio();
+        if (name === 'streamAdded' || name === 'confirmed' || name === 'videoChanged' || name === 'screenShareFailed') this.attachAudio();
         host.log.add('call-event', eventText(String(name), args as readonly unknown[]), {
           call: this.label,
           callId: session.callId,
@@ -209,6 +298,11 @@ export class CallCard {
     setData(el, 'transfer', state.transfer);
     setData(el, 'consultationFor', parent ? parent.remote.number : null);
     setData(el, 'endCause', state.end?.cause ?? null);
+    setData(el, 'video', state.video.negotiation);
+    setData(el, 'videoLocal', state.video.local ?? 'none');
+    setData(el, 'videoRemote', state.video.remote);
+    this.tiles.style.display = state.phase === 'confirmed' && state.video.negotiation !== 'off' ? '' : 'none';
+    if (state.phase === 'confirmed') this.attachVideo();
     const shownName = state.identity.name ?? state.remote.name;
     setText(this.name, shownName ?? state.remote.number);
     setText(this.number, shownName ? state.remote.number : '');
@@ -216,8 +310,10 @@ export class CallCard {
     const notes: string[] = [];
     if (parent) notes.push(`consultation for the call with ${parent.remote.number} (held)`);
     if (consultation) notes.push(`consulting ${consultation.remote.number}: ${consultation.phase}`);
-    if (state.remoteHold) notes.push('the far end put this call on hold');
-    if (state.end) notes.push(`ended: ${state.end.cause}${state.end.code ? ` (${state.end.code})` : ''}, by ${state.end.originator}`);
+    if (state.hold === 'held') notes.push('you put this call on hold');
+    if (state.remoteHold) notes.push('the other side put this call on hold');
+    if (state.video.negotiation === 'offered') notes.push('the other side wants to add video');
+    if (state.video.remotelyDowngraded && state.video.negotiation === 'off') notes.push('the other side stopped the video');
     setText(this.note, notes.join(' · '));
     for (const [action, b] of this.buttons) {
       const key = (action.startsWith('dtmf:') ? 'dtmf' : action) as keyof CallActions;
@@ -225,11 +321,14 @@ export class CallCard {
       if (b.disabled === enabled) b.disabled = !enabled;
     }
     this.transferTarget.disabled = !(actions.blindTransfer || actions.consult);
+    this.transferTarget.closest('.row')?.toggleAttribute('hidden', !(actions.blindTransfer || actions.consult || actions.completeTransfer));
   }
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.audio.srcObject = null;
+    this.localVideo.srcObject = null;
+    this.remoteVideo.srcObject = null;
   }
 
   private target(): string {
@@ -250,6 +349,19 @@ export class CallCard {
       this.audio.srcObject = stream;
       void this.audio.play().catch(() => undefined);
     }
+  }
+
+  private attachVideo(): void {
+    const show = (element: HTMLVideoElement, stream: MediaStream | null) => {
+      const tracks = stream ? stream.getVideoTracks().map((t) => t.id).join(',') : '';
+      if (element.dataset.tracks === tracks && element.srcObject === stream) return;
+      element.dataset.tracks = tracks;
+      element.srcObject = null;
+      element.srcObject = stream;
+      void element.play().catch(() => undefined);
+    };
+    show(this.localVideo, this.session.localStream);
+    show(this.remoteVideo, this.session.remoteStream);
   }
 
   private renderTimer(timer: CallTimer): void {

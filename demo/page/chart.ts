@@ -1,9 +1,9 @@
 import type { CallQualityReport } from 'callstate';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 300;
-const HEIGHT = 90;
-const PAD = { left: 26, right: 26, top: 8, bottom: 14 };
+const WIDTH = 600;
+const HEIGHT = 120;
+const PAD = { left: 40, right: 44, top: 10, bottom: 18 };
 const KEEP = 30;
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
@@ -32,13 +32,15 @@ export class QualityChart {
     title.textContent = 'Call quality: MOS, jitter and loss over time';
     const frame = svg('rect', { x: PAD.left, y: PAD.top, width: WIDTH - PAD.left - PAD.right, height: HEIGHT - PAD.top - PAD.bottom, class: 'frame' });
     const mosTop = svg('text', { x: 2, y: PAD.top + 8, class: 'axis' });
-    mosTop.textContent = '4.5';
+    mosTop.textContent = 'MOS 4.5';
     const mosBottom = svg('text', { x: 2, y: HEIGHT - PAD.bottom, class: 'axis' });
-    mosBottom.textContent = '1';
-    const legend = svg('text', { x: PAD.left, y: HEIGHT - 2, class: 'legend' });
-    legend.textContent = 'MOS ─ jitter ms ─ loss % ▮';
+    mosBottom.textContent = 'MOS 1';
+    const rightUnit = svg('text', { x: WIDTH - 2, y: HEIGHT - PAD.bottom, 'text-anchor': 'end', class: 'axis' });
+    rightUnit.textContent = '0 ms / %';
+    const legend = svg('text', { x: PAD.left, y: HEIGHT - 4, class: 'legend' });
+    legend.textContent = 'blue: MOS (1–4.5, left) · orange: jitter in ms · red bars: packet loss in % (right axis) · one point per report';
     this.empty.textContent = 'waiting for the first report…';
-    this.element.append(title, frame, this.lossBars, this.mosLine, this.jitterLine, this.mosDots, mosTop, mosBottom, this.rightLabel, legend, this.empty);
+    this.element.append(title, frame, this.lossBars, this.mosLine, this.jitterLine, this.mosDots, mosTop, mosBottom, this.rightLabel, rightUnit, legend, this.empty);
     this.draw();
   }
 
@@ -60,7 +62,7 @@ export class QualityChart {
     const yMos = (mos: number) => PAD.top + hgt - ((Math.min(4.5, Math.max(1, mos)) - 1) / 3.5) * hgt;
     const rightMax = Math.max(30, ...this.reports.map((r) => Math.max(r.jitterMs ?? 0, r.lossPercent ?? 0)));
     const yRight = (value: number) => PAD.top + hgt - (Math.min(rightMax, Math.max(0, value)) / rightMax) * hgt;
-    this.rightLabel.textContent = String(Math.round(rightMax));
+    this.rightLabel.textContent = `${Math.round(rightMax)} ms / %`;
     this.empty.style.display = this.reports.length === 0 ? '' : 'none';
     this.mosLine.setAttribute('points', this.reports.flatMap((r, i) => (r.mos === null ? [] : [`${x(i)},${yMos(r.mos)}`])).join(' '));
     this.jitterLine.setAttribute('points', this.reports.flatMap((r, i) => (r.jitterMs === null ? [] : [`${x(i)},${yRight(r.jitterMs)}`])).join(' '));

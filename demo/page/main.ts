@@ -3,7 +3,7 @@
  * agent), in plain TypeScript and DOM. Everything it shows is derived from the library's observables.
  */
 import * as JsSIP from 'jssip';
-import { createPhone, type CallState, type Phone, type PhoneState, type Session } from 'callstate';
+import { createPhone, type CallState, type DeviceList, type Phone, type PhoneState, type Session } from 'callstate';
 import { createJsSipUserAgent, sipInfoRecording } from 'callstate/jssip';
 import { createRedactingInspector, createRelayInspector, type RelayInspector } from 'callstate/inspect';
 import { CallCard } from './call-card';
@@ -57,10 +57,17 @@ async function main(): Promise<void> {
   const who = h('span', { class: 'who' });
   const dialNumber = h('input', { id: 'dial-number', inputmode: 'tel', placeholder: 'number', autocomplete: 'off', size: 10 });
   const callButton = h('button', { type: 'button', 'data-action': 'call', class: 'good', disabled: true }, 'Call');
+  const videoCallButton = h('button', { type: 'button', 'data-action': 'video-call', class: 'good', disabled: true }, 'Video call');
+  const picker = (kind: string, label: string) => {
+    const select = h('select', { 'data-device': kind, disabled: true }) as HTMLSelectElement;
+    return { select, label: h('label', {}, label, select) };
+  };
+  const pickers = { microphones: picker('microphone', 'Microphone'), cameras: picker('camera', 'Camera'), speakers: picker('speaker', 'Speaker') };
   const banners = h('div', { class: 'banners', 'aria-live': 'polite' });
   const calls = h('div', { class: 'calls' });
   const emptyCalls = h('p', { class: 'empty' }, 'No calls.');
   const history = h('div', { class: 'calls history' });
+  const historyTitle = h('h2', { class: 'history-title' }, 'Ended');
   const logBox = h('div', { class: 'log-box' }, h('h2', {}, 'What the library reports'));
   const log = new DemoLog(() => (phone ? config.user : input(userField).value), logBox);
 
@@ -84,7 +91,7 @@ async function main(): Promise<void> {
           'section',
           { class: 'panel dialpad' },
           h('h2', {}, 'Dial'),
-          h('div', { class: 'row' }, dialNumber, callButton),
+          h('div', { class: 'row' }, dialNumber, callButton, videoCallButton),
           h(
             'div',
             { class: 'keys' },
@@ -94,8 +101,9 @@ async function main(): Promise<void> {
             h('button', { type: 'button', class: 'key wide', 'data-dial': 'clear', onclick: () => { dialNumber.value = ''; renderPhone(); } }, 'Clear'),
           ),
         ),
+        h('section', { class: 'panel devices' }, h('h2', {}, 'Devices'), pickers.microphones.label, pickers.cameras.label, pickers.speakers.label),
       ),
-      h('div', { class: 'right' }, banners, h('h2', {}, 'Calls'), emptyCalls, calls, h('h2', { class: 'history-title' }, 'Ended'), history),
+      h('div', { class: 'right' }, banners, h('h2', {}, 'Calls'), emptyCalls, calls, historyTitle, history),
     ),
     logBox,
   );
@@ -119,6 +127,8 @@ async function main(): Promise<void> {
     registerButton.disabled = phone !== null && state?.transport !== 'disconnected';
     disconnectButton.disabled = phone === null || state?.transport === 'disconnected';
     callButton.disabled = !state?.isRegistered || state.isMaxCall || dialNumber.value.trim() === '';
+    videoCallButton.disabled = callButton.disabled;
+    historyTitle.style.display = history.children.length > 0 ? '' : 'none';
     emptyCalls.style.display = cards.size > 0 && [...cards.values()].some((c) => c.phase !== 'ended') ? 'none' : '';
   }
 
@@ -135,15 +145,16 @@ async function main(): Promise<void> {
           h('strong', { class: 'name' }, name ?? remote.number),
           name ? h('span', { class: 'number' }, remote.number) : null,
           h('button', { type: 'button', class: 'good', 'data-action': 'banner-answer', onclick: () => void answer(session) }, 'Answer'),
+          h('button', { type: 'button', class: 'good', 'data-action': 'banner-answer-video', onclick: () => void answer(session, true) }, 'Answer with video'),
           h('button', { type: 'button', class: 'bad', 'data-action': 'banner-reject', onclick: () => reject(session) }, 'Reject'),
         );
       }),
     );
   }
 
-  async function answer(session: Session): Promise<void> {
-    const result = await session.answer();
-    log.add('ui', `clicked answer: ${result.ok ? 'accepted' : `refused (${session.lastRefusal?.reason ?? '?'})`}`, { callId: session.callId });
+  async function answer(session: Session, video = false): Promise<void> {
+    const result = await session.answer({ video });
+    log.add('ui', `clicked answer${video ? ' with video' : ''}: ${result.ok ? 'accepted' : `refused (${session.lastRefusal?.reason ?? '?'})`}`, { callId: session.callId });
   }
 
   function reject(session: Session): void {
@@ -250,8 +261,37 @@ async function main(): Promise<void> {
       log.add('phone-event', text, { data: { name, args: args.map((a) => (a && typeof a === 'object' && 'session' in a ? { ...a, session: undefined } : a)) } });
     });
     created.sessions$.subscribe(syncSessions);
+    created.devices$.subscribe(renderDevices);
+    created.on('startSession', () => created.refreshDevices());
     created.incoming$.subscribe(renderBanners);
     created.start();
+  }
+
+  // ------------------------------------------------------------ devices
+  function renderDevices(list: DeviceList): void {
+    for (const kind of ['microphones', 'cameras', 'speakers'] as const) {
+      const { select } = pickers[kind];
+      const entries = list[kind];
+      select.replaceChildren(
+        ...entries.map((entry, i) =>
+          h('option', { value: entry.deviceId, selected: entry.selected }, entry.label || `${kind.slice(0, -1)} ${i + 1}`),
+        ),
+      );
+      select.disabled = entries.length === 0;
+    }
+  }
+
+  const mediaElements = () => [...document.querySelectorAll<HTMLMediaElement>('audio, video')];
+  for (const kind of ['microphones', 'cameras', 'speakers'] as const) {
+    pickers[kind].select.addEventListener('change', () => {
+      const current = phone;
+      const id = pickers[kind].select.value;
+      if (!current || !id) return;
+      const run =
+        kind === 'microphones' ? current.useMicrophone(id) : kind === 'cameras' ? current.useCamera(id) : current.useSpeaker(id, ...mediaElements());
+      const label = pickers[kind].select.selectedOptions[0]?.textContent ?? id;
+      void run.then((result) => log.add('ui', `picked ${kind.slice(0, -1)} ${label}: ${result.ok ? 'in use' : `refused (${result.reason ?? '?'})`}`));
+    });
   }
 
   registerButton.addEventListener('click', () => {
@@ -265,15 +305,17 @@ async function main(): Promise<void> {
   dialNumber.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !callButton.disabled) callButton.click();
   });
-  callButton.addEventListener('click', () => {
+  const place = (video: boolean) => {
     const number = dialNumber.value.trim();
     if (!phone || !number) return;
-    void phone.call(number).then((result) => {
-      log.add('ui', `clicked call ${number}: ${result.ok ? 'accepted' : `refused (${result.reason ?? phone?.lastRefusal?.reason ?? '?'})`}`);
+    void phone.call(number, { video }).then((result) => {
+      log.add('ui', `clicked ${video ? 'video call' : 'call'} ${number}: ${result.ok ? 'accepted' : `refused (${result.reason ?? phone?.lastRefusal?.reason ?? '?'})`}`);
       if (result.ok) dialNumber.value = '';
       renderPhone();
     });
-  });
+  };
+  callButton.addEventListener('click', () => place(false));
+  videoCallButton.addEventListener('click', () => place(true));
   window.addEventListener('beforeunload', () => phone?.destroy());
 
   renderPhone();

@@ -6,11 +6,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Phone } from '../../src';
 import type { DemoLogEntry } from '../page/log';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Chromium flags (see the e2e recipe): fake microphone, no permission prompt, ICE on loopback. */
+/**
+ * Chromium flags (see the e2e recipe): fake microphones and two fake cameras, no permission prompt,
+ * the screen capture picked without a prompt, ICE on loopback.
+ */
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -21,12 +25,16 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
+  '--use-fake-device-for-media-stream=device-count=2',
+  '--auto-select-desktop-capture-source=Entire screen',
   '--autoplay-policy=no-user-gesture-required',
   '--allow-loopback-in-peer-connection',
 ];
 
 export const USERS = ['1001', '1002', '1003'] as const;
+
+/** Width of each phone's page, in CSS pixels (the screenshots keep it). */
+const PAGE_WIDTH = 880;
 export type User = (typeof USERS)[number];
 
 /** Display names, sent in SIP and shown as text by the page (the markup must show up literally). */
@@ -105,7 +113,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
     browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     const phones = {} as Phones;
     for (const user of USERS) {
-      const context = await browser.newContext({ viewport: { width: 880, height: 900 } });
+      const context = await browser.newContext({ viewport: { width: PAGE_WIDTH, height: 900 } });
       contexts.push(context);
       for (const script of options.initScripts ?? []) await context.addInitScript(script);
       const page = await context.newPage();
@@ -128,19 +136,20 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       const images: string[] = [];
       for (const user of USERS) {
         const file = join(options.outputDir, `${base}-${user}.png`);
-        const png = await phones[user].screenshot({ path: file, fullPage: false });
+        const png = await phones[user].screenshot({ path: file, fullPage: true });
         images.push(png.toString('base64'));
         screenshots.push(file);
       }
-      // The three phones side by side, rendered by the browser itself (no image library needed).
+      // The three phones side by side at their own size (text stays readable), rendered by the browser
+      // itself (no image library needed).
       const page = await contexts[0]!.newPage();
       try {
-        await page.setViewportSize({ width: 1800, height: 640 });
+        await page.setViewportSize({ width: 3 * PAGE_WIDTH + 24, height: 900 });
         await page.setContent(
           `<body style="margin:0;background:#374151;display:flex;gap:6px;padding:6px;font:14px system-ui">` +
             images
-              .map((img, i) => `<figure style="margin:0;flex:1"><figcaption style="color:#fff;padding:2px 4px">${USERS[i]} · ${name}</figcaption>` +
-                `<img style="width:100%;display:block" src="data:image/png;base64,${img}"></figure>`)
+              .map((img, i) => `<figure style="margin:0;flex:none;width:${PAGE_WIDTH}px"><figcaption style="color:#fff;padding:2px 4px;font-size:16px">${USERS[i]} · ${name}</figcaption>` +
+                `<img style="width:${PAGE_WIDTH}px;display:block" src="data:image/png;base64,${img}"></figure>`)
               .join('') +
             '</body>',
         );
@@ -278,9 +287,99 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       await screenshot('hung-up');
     });
 
-    await step('11. Every phone disconnects', async () => {
+    const flowingIn = async (card: Locator) => {
+      await card.waitFor();
+      const handle = await card.elementHandle();
+      await card
+        .page()
+        .waitForFunction((element) => {
+          const video = element!.querySelector('video.remote') as HTMLVideoElement | null;
+          return video !== null && video.videoWidth > 0 && !video.paused;
+        }, handle, { timeout: waitMs })
+        .catch(async (error: Error) => {
+          const seen = await card.page().evaluate((element) => {
+            const video = element!.querySelector('video.remote') as HTMLVideoElement;
+            const stream = video.srcObject as MediaStream | null;
+            const phone = (window as unknown as { callstateDemo: { phone: Phone } }).callstateDemo.phone;
+            const session = phone.getSessions().find((x) => x.state.phase === 'confirmed');
+            const pc = (session?.RTCSession as { connection?: RTCPeerConnection } | undefined)?.connection;
+            const transceivers = pc?.getTransceivers().map((t) => `${t.mid}:${t.receiver.track.kind}:${t.direction}/${t.currentDirection}:${t.sender.track?.readyState ?? 'none'}:${t.receiver.track.id === stream?.getVideoTracks()[0]?.id}`);
+            return { width: video.videoWidth, paused: video.paused, readyState: video.readyState, tracks: stream?.getTracks().map((t) => `${t.kind}:${t.readyState}:${t.muted}`), transceivers, sdp: pc?.currentRemoteDescription?.sdp.split('\r\n').filter((l) => /^(m=|a=(mid|send|recv|inactive|msid))/.test(l)) };
+          }, handle);
+          throw new Error(`${error.message}; remote video: ${JSON.stringify(seen)}`);
+        });
+    };
+    const invitesSent = (page: Page) =>
+      page.evaluate(() => (window as unknown as { callstateDemo: { log: ReadonlyArray<{ kind: string; text: string }> } }).callstateDemo.log.filter((e) => e.kind === 'call-event' && e.text.startsWith('reinvite')).length);
+
+    await step('11. 1001 makes a video call to 1002; 1002 answers with video; each sees the other', async () => {
+      await A.locator('#dial-number').fill('1002');
+      await click(A, 'video-call');
+      const banner = B.locator('.banner[data-remote="1001"]');
+      await seen(banner);
+      await click(banner, 'banner-answer-video');
+      await seen(active(A, '1002', '[data-phase="confirmed"][data-video="on"][data-video-local="camera"][data-video-remote="true"]'));
+      await seen(active(B, '1001', '[data-phase="confirmed"][data-video="on"][data-video-local="camera"][data-video-remote="true"]'));
+      await flowingIn(active(A, '1002'));
+      await flowingIn(active(B, '1001'));
+      await waitReports(active(A, '1002'), 2);
+      await screenshot('video-call');
+    });
+
+    await step('12. 1001 picks its other camera (no re-INVITE), then shares its screen and stops', async () => {
+      const before = await invitesSent(B);
+      const select = A.locator('select[data-device="camera"]');
+      const current = await select.inputValue();
+      const other = await select.locator('option').evaluateAll((options, value) => options.map((o) => (o as HTMLOptionElement).value).find((v) => v !== value), current);
+      if (!other) throw new Error('1001 has only one camera');
+      await select.selectOption(other);
+      await A.waitForFunction(
+        (id) => {
+          const phone = (window as unknown as { callstateDemo: { phone: Phone } }).callstateDemo.phone;
+          const session = phone.getSessions().find((s) => s.state.phase === 'confirmed');
+          const pc = (session?.RTCSession as { connection?: RTCPeerConnection } | undefined)?.connection;
+          const track = pc?.getSenders().find((sender) => sender.track?.kind === 'video')?.track;
+          return phone.deviceIds.cameraId === id && track?.getSettings().deviceId === id;
+        },
+        other,
+        { timeout: waitMs },
+      );
+      await flowingIn(active(B, '1001'));
+      if ((await invitesSent(B)) !== before) throw new Error('the camera swap sent a re-INVITE');
+      await screenshot('camera-swap');
+      await click(active(A, '1002'), 'shareScreen');
+      await seen(active(A, '1002', '[data-video-local="screen"]'));
+      await flowingIn(active(B, '1001'));
+      await screenshot('screen-share');
+      await click(active(A, '1002'), 'stopShare');
+      await seen(active(A, '1002', '[data-video-local="camera"]'));
+      await click(active(A, '1002'), 'hangup');
+      await gone(active(B, '1001'));
+    });
+
+    await step('13. 1001 calls 1003 (audio), adds video; 1003 accepts it', async () => {
+      await dial(A, '1003');
+      const banner = C.locator('.banner[data-remote="1001"]');
+      await seen(banner);
+      await click(banner, 'banner-answer');
+      await seen(active(A, '1003', '[data-phase="confirmed"][data-video="off"]'));
+      await click(active(A, '1003'), 'addVideo');
+      await seen(active(C, '1001', '[data-video="offered"]'));
+      await screenshot('video-offered');
+      await click(active(C, '1001'), 'acceptVideo');
+      await seen(active(A, '1003', '[data-video="on"][data-video-remote="true"]'));
+      await seen(active(C, '1001', '[data-video="on"][data-video-remote="true"]'));
+      // The state says video both ways on each side; the frames of an upgraded call are checked by the
+      // browser tests (test/e2e/video-calls.test.ts), not here.
+      await screenshot('upgraded');
+      await click(active(A, '1003'), 'hangup');
+      await gone(active(C, '1001'));
+    });
+
+    await step('14. Every phone disconnects', async () => {
       for (const page of [A, B, C]) await click(page, 'disconnect');
       for (const page of [A, B, C]) await seen(page.locator('body[data-transport="disconnected"]'));
+      await screenshot('disconnected');
     });
     writeFileSync(join(options.outputDir, 'transcript.json'), JSON.stringify(logs, null, 1));
   } finally {

@@ -15,6 +15,7 @@ export {
   type MosInputs,
 } from './mos';
 export { EMPTY_MEDIA_SAMPLE, readMediaSample, type MediaSample } from './sample';
+export { measureVideo, readVideoSample, type VideoMeasurement, type VideoSample } from './video';
 export {
   DEFAULT_QUALITY_THRESHOLDS,
   DEFAULT_WARNING_HYSTERESIS,

@@ -41,6 +41,8 @@ export interface QualityReportStreamOptions {
    * `no-audio-received` is only judged while it returns `true`. Always `true` by default.
    */
   readonly audioExpected?: () => boolean;
+  /** Asked at each report whether the far end's video should be arriving; the video warnings need it. `false` by default. */
+  readonly videoExpected?: () => boolean;
   /** Called with the reason when a poll fails; that poll is skipped and the stream goes on. */
   readonly onStatsError?: (error: unknown) => void;
   /** Thresholds and hysteresis of the warnings. */
@@ -73,6 +75,7 @@ export function qualityReports$(
   }
   const scheduler = options.scheduler ?? asyncScheduler;
   const audioExpected = options.audioExpected ?? (() => true);
+  const videoExpected = options.videoExpected ?? (() => false);
 
   const reports$ = defer(() => {
     const reporter = new QualityReporter({
@@ -90,7 +93,7 @@ export function qualityReports$(
       );
     return interval(intervalMs, scheduler).pipe(
       exhaustMap(poll),
-      map((stats) => reporter.next(stats, { audioExpected: audioExpected() })),
+      map((stats) => reporter.next(stats, { audioExpected: audioExpected(), videoExpected: videoExpected() })),
     );
   });
   return options.until$ ? reports$.pipe(takeUntil(options.until$)) : reports$;

@@ -7,6 +7,7 @@
 import type { StatsReportLike } from '../../adapters/port';
 import { DEFAULT_MOS_CONSTANTS, estimateMos, type EModelConstants } from './mos';
 import { readMediaSample, type MediaSample } from './sample';
+import { measureVideo, readVideoSample, type VideoMeasurement, type VideoSample } from './video';
 import {
   QualityWarningTracker,
   type QualityWarning,
@@ -73,6 +74,8 @@ export interface QualityMeasurement {
 export interface CallQualityReport extends QualityMeasurement {
   /** When the report was made, in epoch ms (the reporter's clock). */
   readonly at: number;
+  /** The video streams' figures; `null` when the call has no video. */
+  readonly video: VideoMeasurement | null;
   /** Warnings active after this report. */
   readonly warnings: readonly QualityWarning[];
   /** Warnings this report raised. */
@@ -188,6 +191,8 @@ export interface QualityReportContext {
    * `no-audio-received` is only judged while it is `true`.
    */
   readonly audioExpected?: boolean;
+  /** Whether the far end's video should be arriving; the video warnings are judged only then. Defaults to `false`. */
+  readonly videoExpected?: boolean;
 }
 
 /**
@@ -196,6 +201,7 @@ export interface QualityReportContext {
  */
 export class QualityReporter {
   private previous: MediaSample | null = null;
+  private previousVideo: VideoSample | null = null;
   private readonly warnings: QualityWarningTracker;
   private readonly mosConstants: EModelConstants;
   private readonly now: () => number;
@@ -209,18 +215,30 @@ export class QualityReporter {
 
   /** Read a `getStats()` report and make the next quality report from it. */
   next(stats: StatsReportLike, context: QualityReportContext = {}): CallQualityReport {
-    return this.nextSample(readMediaSample(stats), context);
+    return this.nextSample(readMediaSample(stats), context, readVideoSample(stats));
   }
 
   /** Make the next quality report from a sample already read. */
-  nextSample(sample: MediaSample, context: QualityReportContext = {}): CallQualityReport {
+  nextSample(sample: MediaSample, context: QualityReportContext = {}, videoSample: VideoSample | null = null): CallQualityReport {
     const measurement = measureQuality(this.previous, sample, this.mosConstants);
+    const video = videoSample ? measureVideo(this.previousVideo, videoSample) : null;
     this.previous = sample;
+    this.previousVideo = videoSample;
     const at = this.now();
-    const update = this.warnings.update({ ...measurement, audioExpected: context.audioExpected ?? true }, at);
+    const update = this.warnings.update(
+      {
+        ...measurement,
+        audioExpected: context.audioExpected ?? true,
+        videoExpected: (context.videoExpected ?? false) && video !== null,
+        videoFramesPerSecond: video?.framesPerSecond ?? null,
+        videoFreezes: video?.freezes ?? null,
+      },
+      at,
+    );
     return Object.freeze({
       ...measurement,
       at,
+      video,
       warnings: update.active,
       raisedWarnings: update.raised,
       clearedWarnings: update.cleared,
@@ -230,6 +248,7 @@ export class QualityReporter {
   /** Start over: the next report is a first report again (no deltas, no MOS) and no warning is active. */
   reset(): void {
     this.previous = null;
+    this.previousVideo = null;
     this.warnings.reset();
   }
 }

@@ -12,8 +12,17 @@
  * - `high-packet-loss`: received-packet loss above {@link QualityThresholds.maxLossPercent}
  * - `low-mos`: MOS estimate below {@link QualityThresholds.minMos}
  * - `no-audio-received`: no packet received in a whole report interval while audio is expected
+ * - `low-frame-rate`: received video below {@link QualityThresholds.minFrameRate} frames per second while video is expected
+ * - `video-freezes`: the received video froze more than {@link QualityThresholds.maxFreezes} times in an interval
  */
-export type QualityWarningName = 'high-rtt' | 'high-jitter' | 'high-packet-loss' | 'low-mos' | 'no-audio-received';
+export type QualityWarningName =
+  | 'high-rtt'
+  | 'high-jitter'
+  | 'high-packet-loss'
+  | 'low-mos'
+  | 'no-audio-received'
+  | 'low-frame-rate'
+  | 'video-freezes';
 
 /** Every warning name, in the order warnings are listed in a report. */
 export const QUALITY_WARNING_NAMES: readonly QualityWarningName[] = Object.freeze([
@@ -22,6 +31,8 @@ export const QUALITY_WARNING_NAMES: readonly QualityWarningName[] = Object.freez
   'high-packet-loss',
   'low-mos',
   'no-audio-received',
+  'low-frame-rate',
+  'video-freezes',
 ] as const);
 
 /** An active warning. The same frozen object is kept for as long as the warning stays raised. */
@@ -46,6 +57,10 @@ export interface QualityThresholds {
   readonly minMos: number;
   /** `no-audio-received` when at most this many packets arrived in the interval (0). */
   readonly maxPacketsForNoAudio: number;
+  /** `low-frame-rate` when the received video runs below this many frames per second (10). */
+  readonly minFrameRate: number;
+  /** `video-freezes` when the received video froze more than this many times in an interval (0). */
+  readonly maxFreezes: number;
 }
 
 /** When a warning is raised and when it is cleared, counted in reports. */
@@ -65,6 +80,8 @@ export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = Object.freeze({
   maxLossPercent: 1,
   minMos: 3.5,
   maxPacketsForNoAudio: 0,
+  minFrameRate: 10,
+  maxFreezes: 0,
 });
 
 /**
@@ -101,6 +118,12 @@ export interface WarningInputs {
   readonly packetsReceived: number | null;
   /** Whether audio should be arriving (the call is confirmed and not on hold); `no-audio-received` needs it. */
   readonly audioExpected: boolean;
+  /** Received video frames per second; the video warnings are judged only while video is expected. */
+  readonly videoFramesPerSecond?: number | null;
+  /** Freezes of the received video in the interval. */
+  readonly videoFreezes?: number | null;
+  /** Whether the far end's video should be arriving (negotiated, not on hold). */
+  readonly videoExpected?: boolean;
 }
 
 /** The outcome of judging one report. */
@@ -143,6 +166,10 @@ function thresholdOf(name: QualityWarningName, t: QualityThresholds): number {
       return t.minMos;
     case 'no-audio-received':
       return t.maxPacketsForNoAudio;
+    case 'low-frame-rate':
+      return t.minFrameRate;
+    case 'video-freezes':
+      return t.maxFreezes;
   }
 }
 
@@ -159,6 +186,10 @@ function verdictOf(name: QualityWarningName, inputs: WarningInputs, t: QualityTh
     case 'no-audio-received':
       if (!inputs.audioExpected || inputs.packetsReceived === null) return null;
       return inputs.packetsReceived <= t.maxPacketsForNoAudio;
+    case 'low-frame-rate':
+      return inputs.videoExpected ? below(inputs.videoFramesPerSecond ?? null, t.minFrameRate) : null;
+    case 'video-freezes':
+      return inputs.videoExpected ? above(inputs.videoFreezes ?? null, t.maxFreezes) : null;
   }
 }
 

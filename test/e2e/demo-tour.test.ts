@@ -110,9 +110,9 @@ describeE2e('the demo page in Chromium: three phones, the whole tour by clicks',
   const phoneStates = (user: User) => log(user).filter((e) => e.kind === 'phone').map((e) => e.data as PhoneState);
 
   test('every step ran, the pages raised no error, the screenshots are there', () => {
-    expect(result.steps.map((s) => s.title.split('.')[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+    expect(result.steps.map((s) => s.title.split('.')[0])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14']);
     expect(pageErrors).toEqual([]);
-    expect(result.screenshots).toHaveLength(9 * 4);
+    expect(result.screenshots).toHaveLength(15 * 4);
     for (const file of result.screenshots) expect(existsSync(file)).toBe(true);
   });
 
@@ -133,7 +133,7 @@ describeE2e('the demo page in Chromium: three phones, the whole tour by clicks',
     expect([...labels].sort()).toEqual(['1001', '1002', '1003']);
     const calls = new Set(relayed.filter((m) => m.machine === 'call').map((m) => `${String(m.label)} ${String(m.actorId)}`));
     const onPages = new Set((['1001', '1002', '1003'] as const).flatMap((user) => result.logs[user].filter((e) => e.callId).map((e) => `${user} ${e.callId}`)));
-    expect(onPages.size).toBe(10); // 1001: 3 calls, 1002: 4, 1003: 3
+    expect(onPages.size).toBe(14); // 1001: 5 calls, 1002: 5, 1003: 4
     expect([...calls].sort()).toEqual([...onPages].sort());
     const text = JSON.stringify(relayed);
     for (const user of ['1001', '1002', '1003']) expect(text).not.toContain(`pw${user}`);
@@ -195,6 +195,19 @@ describeE2e('the demo page in Chromium: three phones, the whole tour by clicks',
     expect(bc.map((s) => s.phase)).toEqual(expect.arrayContaining(['confirmed', 'ended']));
     expect(bc.at(-1)!.end).toMatchObject({ cause: 'bye', originator: 'local' });
     expect(states('1003', '#3 ← 1002').at(-1)!.end).toMatchObject({ cause: 'bye', originator: 'remote' });
+  });
+
+  test('video: a video call both ways, a camera swap and screen sharing, then an audio call upgraded to video', () => {
+    const video = states('1001', '#4 → 1002').map((s) => s.video);
+    expect(video).toEqual(expect.arrayContaining([expect.objectContaining({ negotiation: 'on', local: 'camera', remote: true })]));
+    expect(video.some((v) => v.local === 'screen')).toBe(true);
+    expect(states('1002', '#5 ← 1001').some((s) => s.video.negotiation === 'on' && s.video.local === 'camera' && s.video.remote)).toBe(true);
+    expect(texts('1001', 'ui').filter((t) => t.startsWith('picked camera'))).toEqual([expect.stringMatching(/: in use$/)]);
+    const upgraded = states('1001', '#5 → 1003').map((s) => s.video.negotiation);
+    expect([...new Set(upgraded)]).toEqual(expect.arrayContaining(['off', 'adding', 'on']));
+    expect(states('1003', '#4 ← 1001').map((s) => s.video.negotiation)).toEqual(expect.arrayContaining(['offered', 'answering', 'on']));
+    const reportsWithVideo = reports('1002', '#5 ← 1001').filter((r) => r.video !== null && (r.video.framesPerSecond ?? 0) > 0);
+    expect(reportsWithVideo.length).toBeGreaterThan(0);
   });
 
   test('quality reports with packets received and a MOS on every talking call', () => {

@@ -35,13 +35,10 @@ const seed004 = parseSeed004(readSeed('004'));
 /** PhoneOperator names of yeastar-sdk.md §2.2 that callstate deliberately does not carry, and why. */
 const PHONE_ADAPTED: Readonly<Record<string, string>> = {
   config: "the SDK's PhoneConfig (host, ha1, realm) configures its JsSIP UA; callstate takes the SIP stack as a UserAgentPort",
-  isNoneCamera: 'result of a camera scan; callstate is audio-first and leaves devices to the app (deviceIds)',
   videoPlan: 'a Yeastar licence flag, not a SIP notion',
   extraHeaders: 'REGISTER headers (1.1.0) belong to the SIP stack behind the port',
   emitEvent: 'a public emit helper: only the machines emit events, so an app cannot fake one',
-  renegotiate: 'video renegotiation is out of scope (audio-first); re-INVITEs are hold/unhold',
-  audioToVideo: 'video upgrade is out of scope (audio-first)',
-  videoToAudio: 'video downgrade is out of scope (audio-first)',
+  renegotiate: 'a bare re-INVITE changes nothing the app can name; re-INVITEs are hold/unhold and audioToVideo/videoToAudio',
   videoPlanChange: 'a Yeastar licence push topic, not a SIP event',
 };
 
@@ -64,21 +61,13 @@ const CALLSESSION_REQUIRED = [
   'isOnHold', 'isRinging', 'isIncoming', 'isOutgoing', 'isEstablished', 'isTerminated', 'isTerminating', 'isMuted',
   'isRecording', 'recordingIsPaused', 'isActive', 'isAnswered', 'getElapsedTimeInSeconds', 'getId', 'isId', 'is',
   'toJSON', 'hold', 'mute', 'unmute', 'answer', 'resume',
+  'disableCamera', 'enableCamera', 'isCameraEnabled', 'isVideoMuted', 'muteVideo', 'unmuteVideo', 'isVideoRemotelyDowngraded',
+  'isScreenSharing', 'startScreenSharing', 'stopScreenSharing',
 ];
 
 /** 002 CallSession methods deliberately adapted, each with its reason. */
 const CALLSESSION_ADAPTED: Readonly<Record<string, string>> = {
-  disableCamera: 'video: callstate is audio-first',
-  enableCamera: 'video: callstate is audio-first',
-  isCameraEnabled: 'video: callstate is audio-first',
-  isVideoMuted: 'video: callstate is audio-first',
-  muteVideo: 'video: callstate is audio-first',
-  unmuteVideo: 'video: callstate is audio-first',
-  isVideoRemotelyDowngraded: 'video: callstate is audio-first',
-  setVideoRemotelyDowngraded: 'video, and a setter of derived state',
-  isScreenSharing: 'screen sharing: video, out of scope',
-  startScreenSharing: 'screen sharing: video, out of scope',
-  stopScreenSharing: 'screen sharing: video, out of scope',
+  setVideoRemotelyDowngraded: 'a setter of derived state: the far end downgrading is read from the call machine',
   isConference: 'conferences are a PBX feature of that SDK; status.isConference is always false here',
   setIsConference: 'conferences: a setter of derived state, out of scope',
   getTalkingToIds: 'conference participants come from that SDK\'s websocket, not from SIP',

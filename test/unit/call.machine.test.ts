@@ -60,7 +60,14 @@ describe('call machine: outgoing set-up', () => {
     h.port({ type: 'SIP.CONFIRMED' });
     expect(h.snapshot.matches('confirmed')).toBe(true);
     expect(h.snapshot.value).toEqual({
-      confirmed: { hold: 'active', remoteHold: 'notHeld', mute: 'unmuted', record: 'off', transfer: 'idle' },
+      confirmed: {
+        hold: 'active',
+        remoteHold: 'notHeld',
+        mute: 'unmuted',
+        record: 'off',
+        transfer: 'idle',
+        media: { video: 'off', camera: 'unmuted', source: 'camera' },
+      },
     });
     expect(h.snapshot.hasTag('established')).toBe(true);
     expect(h.snapshot.hasTag('progressing')).toBe(false);

@@ -30,6 +30,8 @@ describe('QualityWarningTracker defaults', () => {
       maxLossPercent: 1,
       minMos: 3.5,
       maxPacketsForNoAudio: 0,
+      minFrameRate: 10,
+      maxFreezes: 0,
     });
     expect(DEFAULT_WARNING_HYSTERESIS).toEqual({ raiseCount: 2, raiseWindow: 3, clearCount: 2 });
   });

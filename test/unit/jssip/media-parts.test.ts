@@ -1,0 +1,102 @@
+/**
+ * The JsSIP adapter's media parts that need no browser: how a browser's media error is told apart,
+ * the getUserMedia constraints built from the phone's device ids, how a re-INVITE's offer is read for
+ * video, and the answer that rejects a declined video stream.
+ */
+import { endCauseOfMediaFailure, mediaFailureOf } from '../../../adapters/media-errors';
+import { mediaOptionsOf } from '../../../adapters/jssip/call';
+import { CallMedia, offersActiveVideo } from '../../../adapters/jssip/media';
+import { silentLogger } from '../../../adapters/jssip/exception-barrier';
+
+const error = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('x'), { name, ...extra });
+
+describe('media failures told apart', () => {
+  it.each([
+    ['NotFoundError', {}, 'no-such-device', 'no-such-device'],
+    ['NotAllowedError', {}, 'denied', 'user-denied-media'],
+    ['NotReadableError', {}, 'in-use', 'device-in-use'],
+    ['OverconstrainedError', { constraint: 'width' }, 'constraints-impossible', 'constraints-impossible'],
+    ['OverconstrainedError', { constraint: 'deviceId' }, 'no-such-device', 'no-such-device'],
+    ['NotSupportedError', {}, 'not-supported', 'media-failure'],
+    ['WhateverError', {}, 'failed', 'media-failure'],
+  ] as const)('%s %j → %s, ends a call as %s', (name, extra, failure, cause) => {
+    expect(mediaFailureOf(error(name, extra))).toBe(failure);
+    expect(endCauseOfMediaFailure(mediaFailureOf(error(name, extra)))).toBe(cause);
+  });
+});
+
+describe('device ids in the constraints', () => {
+  it('the chosen microphone and camera are asked for exactly; video only for a video call', () => {
+    const deviceIds = { microphoneId: 'mic-2', cameraId: 'cam-2' };
+    expect(mediaOptionsOf({ video: true, deviceIds }, undefined).mediaConstraints).toEqual({
+      audio: { deviceId: { exact: 'mic-2' } },
+      video: { deviceId: { exact: 'cam-2' } },
+    });
+    expect(mediaOptionsOf({ deviceIds }, undefined).mediaConstraints).toEqual({ audio: { deviceId: { exact: 'mic-2' } }, video: false });
+    expect(mediaOptionsOf({}, undefined).mediaConstraints).toEqual({ audio: true, video: false });
+  });
+});
+
+const OFFER = [
+  'v=0',
+  'o=- 1 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0 1',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+  'a=mid:0',
+  'a=sendrecv',
+  'm=video 9 UDP/TLS/RTP/SAVPF 96',
+  'a=mid:1',
+  'a=inactive',
+  '',
+].join('\r\n');
+
+describe('reading and answering video offers', () => {
+  it('an offer adds video when its video stream is on a port and not inactive', () => {
+    expect(offersActiveVideo(OFFER)).toBe(false);
+    expect(offersActiveVideo(OFFER.replace('a=inactive', 'a=sendrecv'))).toBe(true);
+    expect(offersActiveVideo(OFFER.replace('m=video 9', 'm=video 0').replace('a=inactive', 'a=sendrecv'))).toBe(false);
+  });
+
+  it('a declined video stream is answered on port 0 and leaves the BUNDLE group; other answers are left alone', async () => {
+    const transceiver = {
+      mid: '1',
+      direction: 'sendrecv',
+      currentDirection: null,
+      receiver: { track: { kind: 'video' } },
+      sender: { track: null },
+      stop() {
+        this.direction = 'stopped';
+      },
+    };
+    const pc = {
+      createAnswer: () => Promise.resolve({ type: 'answer', sdp: '' }),
+      getTransceivers: () => [transceiver],
+      addEventListener: () => undefined,
+    } as unknown as RTCPeerConnection;
+    const emitted: string[] = [];
+    const media = new CallMedia({
+      logger: silentLogger,
+      devices: null,
+      session: () => null,
+      peerConnection: () => pc,
+      localStream: () => null,
+      emit: (event) => emitted.push(event.type),
+      offerBlocked: () => null,
+      ended: () => false,
+    });
+    media.attach(pc);
+    expect(media.remoteOffer(OFFER.replace('a=inactive', 'a=sendrecv'))).not.toBeNull();
+    expect(emitted).toEqual(['SIP.VIDEO.OFFERED']);
+    const answer = pc.createAnswer();
+    expect(media.answerOffer(false, undefined)).toBe(true);
+    await answer;
+    expect(transceiver.direction).toBe('stopped');
+    const rewritten = media.rewriteAnswer(OFFER);
+    expect(rewritten).toContain('\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\n');
+    expect(rewritten).toContain('a=group:BUNDLE 0\r\n');
+    expect(rewritten).toContain('\r\nm=audio 9 ');
+    expect(media.rewriteAnswer(OFFER)).toBe(OFFER);
+  });
+});
