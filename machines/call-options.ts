@@ -15,12 +15,15 @@ export function isMediaStreamLike(value: unknown): boolean {
   return typeof stream.getTracks === 'function' && typeof stream.getAudioTracks === 'function' && typeof stream.getVideoTracks === 'function';
 }
 
+const deviceId: ValueRule = (value) => (typeof value === 'string' ? null : `must be a device id string, got ${describe(value)}`);
+
 const CALL_OPTION_RULES: Readonly<Record<string, ValueRule>> = {
   video: isBoolean,
   offerToReceiveVideo: isBoolean,
   extraHeaders: extraHeadersProblem,
   mediaStream: (value) => (isMediaStreamLike(value) ? null : `must be a MediaStream, got ${describe(value)}`),
   mediaConstraints: (value) => (isPlainObject(value) ? null : `must be MediaStreamConstraints, got ${describe(value)}`),
+  deviceIds: (value) => objectProblem('device ids', value, { microphoneId: deviceId, cameraId: deviceId }),
 };
 
 /** Why `options` cannot be the options of `call()` or `answer()`, or `null`. `undefined` means none. */

@@ -63,11 +63,16 @@ export function zeroAddressHoldAsDirection(sdp: string): string {
   const sections = sdp.split(/(?=^m=)/m);
   const sessionZero = ZERO_ADDRESS.test(sections[0] ?? '');
   const sessionDirection = DIRECTION.exec(sections[0] ?? '')?.[1] ?? 'sendrecv';
+  const sharing = bundledNotTagged(sections[0] ?? '');
   return sections
     .map((section, index) => {
       if (index === 0) return section;
       const kind = /^m=(\S+)/.exec(section)?.[1] ?? '';
       if (!HOLD_MEDIA.has(kind) || /^m=\S+ 0 /.test(section)) return section;
+      // A stream that shares another's transport (BUNDLE) carries a placeholder address: a browser
+      // adding video to a bundled call offers it with c=0.0.0.0. That is not a hold (RFC 8843 §7).
+      const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+      if (mid !== undefined && sharing.has(mid)) return section;
       const ownAddress = /^c=/m.test(section);
       if (!(ownAddress ? ZERO_ADDRESS.test(section) : sessionZero)) return section;
       const current = DIRECTION.exec(section);
@@ -78,4 +83,14 @@ export function zeroAddressHoldAsDirection(sdp: string): string {
       return `${trimmed}${eol}a=${next}${eol}`;
     })
     .join('');
+}
+
+/** The mids of a session's BUNDLE groups that are not the first of their group (they use its transport). */
+function bundledNotTagged(session: string): ReadonlySet<string> {
+  const mids = new Set<string>();
+  for (const group of session.matchAll(/^a=group:BUNDLE[ \t]+(.+?)[ \t]*$/gm)) {
+    const [, ...rest] = group[1].split(/[ \t]+/);
+    for (const mid of rest) mids.add(mid);
+  }
+  return mids;
 }

@@ -45,6 +45,15 @@ describe('zeroAddressHoldAsDirection', () => {
     expect(directions(zeroAddressHoldAsDirection(text))).toEqual(['sendonly']);
   });
 
+  test('a stream added to a BUNDLE group with a placeholder c=0.0.0.0 (video added to a call) is not a hold', () => {
+    const text = [
+      'v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1',
+      'm=audio 40000 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 127.0.0.1', 'a=mid:0', 'a=sendrecv',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96', 'c=IN IP4 0.0.0.0', 'a=mid:1', 'a=sendrecv', '',
+    ].join('\r\n');
+    expect(directions(zeroAddressHoldAsDirection(text))).toEqual(['sendrecv', 'sendrecv']);
+  });
+
   test('a real address, or a rejected stream, is left as it is', () => {
     const real = sdp(audio('sendrecv'));
     expect(zeroAddressHoldAsDirection(real)).toBe(real);
