@@ -57,6 +57,10 @@ interface Row {
 const TARGET_USERS = ['__proto__', 'constructor', 'toString', 'unknown id']; // valid RFC 3261 user parts
 const ANY_STRING = ["''", '100k chars', '__proto__', 'constructor', 'toString', 'CR/LF', 'NUL', 'unicode', 'lone surrogate', 'unknown id'];
 
+const NON_EMPTY = ANY_STRING.filter((l) => l !== "''");
+/** An audio element that can choose its output. */
+const SINK = { setSinkId: () => Promise.resolve() } as unknown as HTMLMediaElement;
+
 const idRow = (name: string, run: (p: Phone, id: never) => unknown): Row => ({ name: `Phone.${name}(id)`, reason: 'unknown-call', accepts: [], on: 'phone', run: (f, id) => run(f.phone, id) });
 
 const ROWS: readonly Row[] = [
@@ -107,6 +111,19 @@ const ROWS: readonly Row[] = [
   { name: 'Session.setStaticStatus(s, manual)', reason: 'invalid-input', accepts: ['undefined'], on: 'session', run: (f, v) => f.session.setStaticStatus({ name: 'x' }, v) },
   { name: 'Session.on(name, fn)', reason: 'invalid-input', accepts: [], on: 'session', run: (f, v) => f.session.on(v, () => undefined) },
   { name: 'Session.on(event, listener)', reason: 'invalid-input', accepts: ['function'], on: 'session', run: (f, v) => f.session.on('ended', v) },
+  { name: 'Session.terminate(type)', reason: 'invalid-input', accepts: ['undefined'], on: 'session', run: (f, v) => f.session.terminate(v) },
+  { name: 'Phone.terminate(id, type)', reason: 'invalid-input', accepts: ['undefined'], on: 'phone', run: (f, v) => f.phone.terminate(f.callId, v) },
+  idRow('audioToVideo', (p, id) => p.audioToVideo(id)),
+  idRow('videoToAudio', (p, id) => p.videoToAudio(id)),
+  // A camera id is any non-empty string (the memory stack lists no devices, so any such id is taken);
+  // undefined and null mean the phone's camera.
+  { name: 'Phone.audioToVideo(id, { cameraId })', reason: 'invalid-input', accepts: ['undefined', 'null', ...NON_EMPTY], on: 'phone', run: (f, v) => f.phone.audioToVideo(f.callId, { cameraId: v }) },
+  { name: 'Session.audioToVideo({ cameraId })', reason: 'invalid-input', accepts: ['undefined', 'null', ...NON_EMPTY], on: 'session', run: (f, v) => f.session.audioToVideo({ cameraId: v }) },
+  { name: 'Session.switchMicrophone(deviceId)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'session', run: (f, v) => f.session.switchMicrophone(v) },
+  { name: 'Session.switchCamera(deviceId)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'session', run: (f, v) => f.session.switchCamera(v) },
+  { name: 'Phone.useMicrophone(deviceId)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'phone', run: (f, v) => f.phone.useMicrophone(v) },
+  { name: 'Phone.useCamera(deviceId)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'phone', run: (f, v) => f.phone.useCamera(v) },
+  { name: 'Phone.useSpeaker(deviceId, sink)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'phone', run: (f, v) => f.phone.useSpeaker(v, SINK) },
 ];
 
 /** Queries answer for any value; documented: `null` / `false`. */
@@ -136,6 +153,9 @@ const OPTION_ACCEPTS: Readonly<Record<string, readonly string[]>> = {
   qualityReports: ['undefined'],
   scheduler: ['undefined'],
   inspect: ['undefined', '{}', '[]', 'function'],
+  refer: ['undefined', 'function'],
+  referTimeoutMs: ['undefined', '42'],
+  mediaDevices: ['undefined', 'null'],
 };
 
 type Outcome = 'refused' | 'accepted' | 'threw';
@@ -153,7 +173,9 @@ async function freshFixture(): Promise<{ rig: FacadeRig; f: Fixture; errors: unk
   const [a, b, c] = rig.phones;
   const errors: unknown[] = [];
   for (const { phone } of rig.phones) phone.state$.subscribe({ error: (e) => errors.push(e) });
-  const { caller } = await establish(rig, a, b);
+  const { caller, callee } = await establish(rig, a, b);
+  // The far end accepts every offer to add video, so an accepted audioToVideo resolves ok.
+  callee.on('videoOffered', ({ session }) => void session.acceptVideo());
   await c.phone.call(a.number);
   await rig.settle();
   const ringing = a.phone.incomingList[0];
