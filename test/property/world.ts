@@ -8,10 +8,38 @@ import type { Subscription } from 'rxjs';
 import { MemorySipNetwork } from '../../adapters/memory';
 import type { MemoryFaults, MemoryUserAgent } from '../../adapters/memory';
 import { createPhone } from '../../src';
-import type { Phone, Refusal, Session } from '../../src';
+import type { DeviceSource, Phone, ReferPolicy, Refusal, Session } from '../../src';
 
 const NUMBERS = ['1001', '1002', '1003'];
-const REASONS = new Set(['invalid-input', 'not-allowed-in-state', 'no-permission', 'over-cap', 'unknown-call', 'call-ended', 'stack-refused', 'destroyed']);
+const REASONS = new Set([
+  'invalid-input', 'not-allowed-in-state', 'no-permission', 'over-cap', 'unknown-call', 'call-ended', 'stack-refused', 'destroyed',
+  'no-such-device', 'device-denied', 'device-in-use', 'constraints-impossible', 'not-supported', 'media-failed', 'renegotiate-failed',
+]);
+/** The devices every phone of the world lists. */
+const DEVICES: DeviceSource = {
+  enumerateDevices: () =>
+    Promise.resolve([
+      { deviceId: 'mic-1', kind: 'audioinput', label: 'Microphone', groupId: 'g' },
+      { deviceId: 'mic-2', kind: 'audioinput', label: 'USB microphone', groupId: 'g' },
+      { deviceId: 'cam-1', kind: 'videoinput', label: 'Camera', groupId: 'g' },
+      { deviceId: 'spk-1', kind: 'audiooutput', label: 'Speakers', groupId: 'g' },
+    ]),
+};
+/** An audio element that can choose its output, and one that cannot. */
+const SINK = { setSinkId: () => Promise.resolve() } as unknown as HTMLMediaElement;
+const NO_SINK = {} as HTMLMediaElement;
+
+/** How a phone answers the far end's REFER: the `refer` option, as data so a scenario prints it. */
+export type ReferPick = 'accept' | 'decline' | 'yes' | 'no' | 'yes-later' | 'no-later' | 'never';
+const REFER_POLICIES: Record<ReferPick, ReferPolicy> = {
+  accept: 'accept',
+  decline: 'decline',
+  yes: () => true,
+  no: () => false,
+  'yes-later': () => Promise.resolve(true),
+  'no-later': () => Promise.resolve(false),
+  never: () => new Promise<boolean>(() => undefined),
+};
 const ORIGINATORS = new Set(['local', 'remote', 'system']);
 
 // ------------------------------------------------------------------------------------------ steps
@@ -37,7 +65,12 @@ const idPick: fc.Arbitrary<IdPick> = fc.oneof(
   { weight: 6, arbitrary: fc.nat(2).map((nth) => ({ nth })) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>('__proto__', 'constructor', 'nope', 42, Symbol.for('id'), null).map((literal) => ({ literal })) },
 );
-const callOptions = fc.constantFrom<unknown>(undefined, {}, { extraHeaders: ['X-Ok: 1'] }, { extraHeaders: ['X: 1\r\nY: 2'] }, { mediaStream: 'x' }, null);
+const callOptions = fc.constantFrom<unknown>(
+  undefined, {}, { extraHeaders: ['X-Ok: 1'] }, { extraHeaders: ['X: 1\r\nY: 2'] }, { mediaStream: 'x' }, null,
+  { video: true }, { video: true }, { offerToReceiveVideo: true }, { video: 'yes' }, { video: true, deviceIds: { cameraId: 'cam-1' } }, { deviceIds: { cameraId: '' } },
+);
+const cameraOptions = fc.constantFrom<unknown>(undefined, {}, { cameraId: 'cam-1' }, { cameraId: 'cam-9' }, { cameraId: '' }, { cameraId: 5 });
+const deviceId = fc.constantFrom<unknown>('mic-1', 'mic-2', 'cam-1', 'spk-1', 'nope', '', null, 5);
 const settings = fc.oneof(
   fc.record({ maxCalls: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ callWaiting: fc.boolean() }),
@@ -53,8 +86,9 @@ const faults: fc.Arbitrary<MemoryFaults> = fc.oneof(
   fc.constant({ failReferNotify: { code: 486 } }),
   fc.constant({ recordFailure: { reason: 'backend down' } }),
   fc.constant({ autoRecord: true }),
+  fc.constantFrom('denied', 'in-use', 'no-such-device', 'not-supported', 'failed').map((failure) => ({ media: { failure } }) as MemoryFaults),
 );
-const BY_ID = ['answer', 'reject', 'hangup', 'terminate', 'blindTransfer', 'attendedTransfer', 'hold', 'unhold', 'dtmf', 'mute', 'unmute', 'startRecord', 'pauseRecord', 'setCurrentSession', 'setSessionStaticStatus'];
+const BY_ID = ['answer', 'reject', 'hangup', 'terminate', 'blindTransfer', 'attendedTransfer', 'hold', 'unhold', 'dtmf', 'mute', 'unmute', 'startRecord', 'pauseRecord', 'setCurrentSession', 'setSessionStaticStatus', 'audioToVideo', 'videoToAudio'];
 /** Session methods and their arguments; the call's life cycle (answer, hold, unhold, hangup) comes up most. */
 const SESSION: ReadonlyArray<readonly [string, fc.Arbitrary<readonly unknown[]>]> = [
   ['answer', fc.constant([])],
@@ -68,7 +102,21 @@ const SESSION: ReadonlyArray<readonly [string, fc.Arbitrary<readonly unknown[]>]
   ['answer', callOptions.map((o) => [o])],
   ['reject', fc.constantFrom<unknown>(undefined, 603, 200, 'x').map((c) => [c])],
   ['hangup', fc.constant([])],
-  ['terminate', fc.constantFrom('terminate', 'hangup', 'reject').map((t) => [t])],
+  ['terminate', fc.constantFrom<unknown>('terminate', 'hangup', 'reject', undefined, 'cancel', null, 5).map((t) => [t])],
+  ['audioToVideo', cameraOptions.map((o) => [o])],
+  ['audioToVideo', fc.constant([])],
+  ['videoToAudio', fc.constant([])],
+  ['acceptVideo', cameraOptions.map((o) => [o])],
+  ['acceptVideo', fc.constant([])],
+  ['declineVideo', fc.constant([])],
+  ['muteVideo', fc.constant([])],
+  ['unmuteVideo', fc.constant([])],
+  ['disableCamera', fc.constant([])],
+  ['enableCamera', fc.constant([])],
+  ['startScreenSharing', fc.constant([])],
+  ['stopScreenSharing', fc.constant([])],
+  ['switchMicrophone', deviceId.map((d) => [d])],
+  ['switchCamera', deviceId.map((d) => [d])],
   ['blindTransfer', target.map((t) => [t])],
   ['attendedTransfer', target.map((t) => [t])],
   ['cancelAttendedTransfer', fc.constant([])],
@@ -96,6 +144,10 @@ const PHONE: ReadonlyArray<readonly [string, fc.Arbitrary<unknown>]> = [
   ['disconnect', fc.constant(undefined)],
   ['start', fc.constant(undefined)],
   ['on', fc.constantFrom<unknown>(null, 'x')],
+  ['useMicrophone', deviceId],
+  ['useCamera', deviceId],
+  ['useSpeaker', fc.tuple(deviceId, fc.constantFrom('sink', 'no sink', 'none'))],
+  ['refreshDevices', fc.constant(undefined)],
 ];
 
 /** One step: any public method, any fault, time passing, or a destroy. */
@@ -126,6 +178,8 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
 /** A scenario: how many phones, and the steps. */
 export const scenarioArb = fc.record({
   phones: fc.constantFrom(2, 2, 3),
+  /** Each phone's answer to a REFER (the `refer` option); most accept, as by default. */
+  refer: fc.array(fc.constantFrom<ReferPick>('accept', 'accept', 'accept', 'decline', 'yes', 'no', 'yes-later', 'no-later', 'never'), { minLength: 3, maxLength: 3 }),
   /** Start from an established call between the first two phones (most of the time). */
   established: fc.constantFrom(true, true, true, false),
   steps: fc.array(stepArb, { minLength: 4, maxLength: 14, size: 'max' }),
@@ -171,10 +225,18 @@ export class World {
   /** Calls counted against the cap after the last step, per phone. */
   private readonly counted = new Map<Phone, number>();
 
-  constructor(phones: number) {
-    this.members = NUMBERS.slice(0, phones).map((number) => {
+  constructor(phones: number, refer: readonly ReferPick[] = []) {
+    this.members = NUMBERS.slice(0, phones).map((number, i) => {
       const ua = this.network.createUserAgent({ number, password: `pw-${number}` });
-      const phone = createPhone({ userAgent: ua, qualityReports: true, reportIntervalMs: 3000 });
+      const pick = refer[i] ?? 'accept';
+      const phone = createPhone({
+        userAgent: ua,
+        qualityReports: true,
+        reportIntervalMs: 3000,
+        mediaDevices: DEVICES,
+        refer: REFER_POLICIES[pick],
+        ...(pick === 'never' ? { referTimeoutMs: 5_000 } : {}),
+      });
       const member: Member = { number, phone, ua, destroyed: false, referred: new Set() };
       const completion = { state: false, sessions: false, events: false };
       this.phoneCompletions.set(phone, completion);
@@ -212,6 +274,7 @@ export class World {
           : method === 'dtmf' ? phone.dtmf(id, arg ?? '1')
           : method === 'reject' ? phone.reject(id, typeof step.arg === 'number' ? step.arg : undefined)
           : method === 'setSessionStaticStatus' ? phone.setSessionStaticStatus(id, arg ?? {})
+          : method === 'audioToVideo' ? phone.audioToVideo(id, typeof step.arg === 'object' ? (step.arg as never) : undefined)
           : (phone as unknown as Record<string, (id: unknown) => unknown>)[method](id);
         break;
       }
@@ -233,6 +296,12 @@ export class World {
         else if (step.method === 'reRegistryPhoneTimes') phone.reRegistryPhoneTimes = step.arg as never;
         else if (step.method === 'reRegister') outcome = phone.reRegister(...(step.arg as [string, string]));
         else if (step.method === 'on') outcome = phone.on('connected', step.arg as never);
+        else if (step.method === 'useMicrophone') outcome = phone.useMicrophone(step.arg as never);
+        else if (step.method === 'useCamera') outcome = phone.useCamera(step.arg as never);
+        else if (step.method === 'useSpeaker') {
+          const [id, sink] = step.arg as [never, string];
+          outcome = sink === 'none' ? phone.useSpeaker(id) : phone.useSpeaker(id, sink === 'sink' ? SINK : NO_SINK);
+        }
         else outcome = (phone as unknown as Record<string, () => unknown>)[step.method]();
         break;
       case 'fault':
@@ -250,10 +319,19 @@ export class World {
         member.destroyed = true;
         break;
     }
+    // A media change resolves once the far end answered, which may take later steps: checked when it settles.
     if (outcome instanceof Promise) {
-      const result = await outcome;
-      check(typeof result === 'object' && result !== null && typeof result.ok === 'boolean', `a promise resolved to ${String(result)}`);
-      if (!result.ok) this.checkRefusal(result.reason === null ? null : { command: 'result', reason: result.reason, message: result.message, callId: result.callId });
+      outcome.then(
+        (result) => {
+          try {
+            check(typeof result === 'object' && result !== null && typeof result.ok === 'boolean', `a promise resolved to ${String(result)}`);
+            if (!result.ok) this.checkRefusal(result.reason === null ? null : { command: 'result', reason: result.reason, message: result.message, callId: result.callId });
+          } catch (error) {
+            this.observableErrors.push(`${member.number} ${step.kind} ${'method' in step ? step.method : ''}: ${String(error)}`);
+          }
+        },
+        (error) => this.observableErrors.push(`${member.number} ${step.kind} ${'method' in step ? step.method : ''} rejected: ${String(error)}`),
+      );
     }
     await this.network.settle();
     // Listener errors are rethrown on a timer: run what is due now so they surface here.
@@ -330,6 +408,9 @@ export class World {
         if (state.transfer && state.transfer !== 'idle') facts.add(`transfer ${state.transfer}`);
         if (state.recording && state.recording !== 'off') facts.add(`recording ${state.recording}`);
         if (state.consultationFor) facts.add('consultation leg');
+        if (state.video.negotiation !== 'off') facts.add(`video ${state.video.negotiation}`);
+        if (state.video.local) facts.add(`video sends ${state.video.local}`);
+        if (state.video.muted) facts.add('video muted');
       }
       if (member.phone.getSessions().length > 1) facts.add('2+ calls on a phone');
     }
@@ -391,6 +472,14 @@ export class World {
     check(session.isOnHold() === (state.hold === 'held' || state.hold === 'resuming'), `${where}: isOnHold() disagrees with hold ${state.hold}`);
     check((state.end !== null) === (state.phase === 'ended'), `${where}: end is ${JSON.stringify(state.end)}`);
     check(state.consultationFor === null || state.consultation === null, `${where}: both a consultation and a parent`);
+    // The video as the UI sees it: something flows only once negotiated, and never while held or muted.
+    const video = state.video;
+    const committed = video.negotiation === 'on' || video.negotiation === 'removing';
+    check(session.isVideo() === committed, `${where}: isVideo() disagrees with negotiation ${video.negotiation}`);
+    check(video.local === null || (committed && !video.muted && !session.isOnHold() && !state.remoteHold), `${where}: sends ${video.local} with ${JSON.stringify(video)} hold ${state.hold}`);
+    check(!video.remote || (committed && !session.isOnHold() && !state.remoteHold), `${where}: receives video with ${JSON.stringify(video)} hold ${state.hold}`);
+    check(video.negotiation === 'off' || state.phase === 'confirmed' || state.phase === 'ending' || state.phase === 'ended' || committed, `${where}: video ${video.negotiation} outside a confirmed call`);
+    check(session.isScreenSharing() === (video.local === 'screen') || video.local === null, `${where}: isScreenSharing() disagrees with video ${JSON.stringify(video)}`);
     const watch = this.watches.get(session);
     if (watch && watch.lastStatus !== null) {
       check(JSON.stringify(watch.lastStatus) === JSON.stringify(session.status), `${where}: status$ is stale: ${JSON.stringify(watch.lastStatus)} vs ${JSON.stringify(session.status)}`);
@@ -411,6 +500,8 @@ export class World {
           if (x.phase === 'confirmed') check(y.phase === 'confirmed' || y.phase === 'ending' || y.phase === 'ended', `ends disagree: ${where}`);
           if (x.phase === 'confirmed' && y.phase === 'confirmed') {
             check(y.remoteHold === (x.hold === 'held' || x.hold === 'resuming' || x.hold === 'holding'), `hold disagrees: ${where} hold ${x.hold} remoteHold ${y.remoteHold}`);
+            const settled = (v: typeof x.video) => v.negotiation === 'on' || v.negotiation === 'off';
+            if (settled(x.video) && settled(y.video)) check(x.video.negotiation === y.video.negotiation, `video disagrees: ${where} ${x.video.negotiation} / ${y.video.negotiation}`);
           }
           if (x.phase === 'ringing' && x.direction === 'incoming') check(y.phase === 'dialing' || y.phase === 'ringing' || y.phase === 'ending', `ringing disagrees: ${where}`);
         }
@@ -420,8 +511,11 @@ export class World {
 }
 
 /** Play a scenario on a fresh world, checking every invariant after each step and after tear-down. */
-export async function runScenario(scenario: { phones: number; established: boolean; steps: readonly Step[] }, stats?: Map<string, number>): Promise<void> {
-  const world = new World(scenario.phones);
+export async function runScenario(
+  scenario: { phones: number; refer?: readonly ReferPick[]; established: boolean; steps: readonly Step[] },
+  stats?: Map<string, number>,
+): Promise<void> {
+  const world = new World(scenario.phones, scenario.refer);
   try {
     await world.network.settle();
     world.checkInvariants();
