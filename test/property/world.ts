@@ -392,6 +392,7 @@ export class World {
       check(watch.session.state.phase === 'ended' || watch.session.state.phase === 'ending' || !this.isActive(watch.session), `session ${watch.session.callId} is still live`);
     }
     check(jest.getTimerCount() === 0, `${jest.getTimerCount()} timers are left after destroy()`);
+    check(this.observableErrors.length === 0, `an observable errored or a result was wrong: ${this.observableErrors.join('; ')}`);
     this.subscriptions.forEach((s) => s.unsubscribe());
   }
 
