@@ -31,3 +31,11 @@ export function callOptionsProblem(options: unknown): string | null {
   if (options === undefined) return null;
   return objectProblem('call options', options, CALL_OPTION_RULES);
 }
+
+/** Why `options` cannot be the options of adding or accepting video (`{ cameraId }`), or `null`. `undefined` means none. */
+export function videoOptionsProblem(options: unknown): string | null {
+  if (options === undefined) return null;
+  return objectProblem('video options', options, {
+    cameraId: (value) => (value === null || (typeof value === 'string' && value !== '') ? null : `must be a non-empty string, got ${describe(value)}`),
+  });
+}

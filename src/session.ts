@@ -1,6 +1,6 @@
 import equal from 'fast-deep-equal';
 import { BehaviorSubject, EMPTY, Observable, Subject, defer, distinctUntilChanged, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
-import { callOptionsProblem } from '../machines/call-options';
+import { callOptionsProblem, videoOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DeviceIds, DialogInfo, DtmfOptions, MediaFailure, SessionState, SignalingState } from '../adapters/port';
 import { toCallState } from '../machines/call.connect';
@@ -548,6 +548,8 @@ export class Session {
    * re-INVITE or a declined video stream, a device reason when the camera could not be had).
    */
   audioToVideo(options: { readonly cameraId?: string } = {}): Promise<Result> {
+    const problem = videoOptionsProblem(options);
+    if (problem) return Promise.resolve(this.refusedResult(this.refusalFor('audioToVideo', 'invalid-input', problem)));
     const cameraId = options.cameraId ?? this.host.deviceIds().cameraId;
     if (cameraId !== undefined && (typeof cameraId !== 'string' || cameraId === '')) {
       return Promise.resolve(this.refusedResult(this.refusalFor('audioToVideo', 'invalid-input', 'cameraId must be a non-empty string')));
@@ -562,6 +564,8 @@ export class Session {
 
   /** Accept the far end's offer to add video (`videoOffered`), sending our camera too. */
   acceptVideo(options: { readonly cameraId?: string } = {}): boolean {
+    const problem = videoOptionsProblem(options);
+    if (problem) return this.refuse('acceptVideo', 'invalid-input', problem);
     const cameraId = options.cameraId ?? this.host.deviceIds().cameraId;
     return this.act('acceptVideo', { type: 'CALL.VIDEO.ACCEPT', cameraId });
   }

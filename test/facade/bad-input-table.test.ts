@@ -118,6 +118,8 @@ const ROWS: readonly Row[] = [
   // A camera id is any non-empty string (the memory stack lists no devices, so any such id is taken);
   // undefined and null mean the phone's camera.
   { name: 'Phone.audioToVideo(id, { cameraId })', reason: 'invalid-input', accepts: ['undefined', 'null', ...NON_EMPTY], on: 'phone', run: (f, v) => f.phone.audioToVideo(f.callId, { cameraId: v }) },
+  { name: 'Session.audioToVideo(options)', reason: 'invalid-input', accepts: ['undefined', '{}'], on: 'session', run: (f, v) => f.session.audioToVideo(v) },
+  { name: 'Phone.audioToVideo(id, options)', reason: 'invalid-input', accepts: ['undefined', '{}'], on: 'phone', run: (f, v) => f.phone.audioToVideo(f.callId, v) },
   { name: 'Session.audioToVideo({ cameraId })', reason: 'invalid-input', accepts: ['undefined', 'null', ...NON_EMPTY], on: 'session', run: (f, v) => f.session.audioToVideo({ cameraId: v }) },
   { name: 'Session.switchMicrophone(deviceId)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'session', run: (f, v) => f.session.switchMicrophone(v) },
   { name: 'Session.switchCamera(deviceId)', reason: 'invalid-input', accepts: NON_EMPTY, on: 'session', run: (f, v) => f.session.switchCamera(v) },

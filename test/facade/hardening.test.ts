@@ -229,6 +229,16 @@ describe('setStatus and can with nothing', () => {
   });
 });
 
+describe('video options that are not an object', () => {
+  it.each([null, 'cam', 5, [], { cameraId: 5 }, { camera: 'x' }])('audioToVideo(%p) and acceptVideo(%p) are refused with invalid-input, nothing thrown', async (value) => {
+    rig = await facadeRig(['1001', '1002']);
+    const { caller } = await establish(rig, rig.phones[0], rig.phones[1]);
+    await expect(caller.audioToVideo(value as never)).resolves.toMatchObject({ ok: false, reason: 'invalid-input' });
+    expect(() => caller.acceptVideo(value as never)).not.toThrow();
+    expect(caller.lastRefusal).toMatchObject({ command: 'acceptVideo', reason: 'invalid-input' });
+  });
+});
+
 describe('a destroyed phone refuses every setter consistently', () => {
   it('configure, recordPermissions and reRegistryPhoneTimes record destroyed and change nothing', async () => {
     rig = await facadeRig(['1001']);
