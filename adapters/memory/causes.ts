@@ -77,29 +77,14 @@ export function isFinalFailure(code: number): boolean {
 
 /**
  * The user-agent cause a final response to REGISTER stands for (JsSIP's registration causes, in the
- * port's words).
+ * port's words): the challenges and 408 are the registrar's own; the rest read as they do for a call,
+ * and what has no user-agent meaning is `sip-failure`.
  *
  * @param code a 3xx-6xx status code
  */
 export function userAgentCauseForStatus(code: number): UserAgentCause {
-  if (code >= 300 && code < 400) return 'redirected';
-  switch (code) {
-    case 401:
-    case 407:
-      return 'authentication-error';
-    case 403:
-    case 603:
-      return 'rejected';
-    case 404:
-    case 604:
-      return 'not-found';
-    case 410:
-    case 430:
-    case 480:
-      return 'unavailable';
-    case 408:
-      return 'request-timeout';
-    default:
-      return 'sip-failure';
-  }
+  if (code === 401 || code === 407) return 'authentication-error';
+  if (code === 408) return 'request-timeout';
+  const cause = causeForStatus(code);
+  return cause === 'redirected' || cause === 'rejected' || cause === 'not-found' || cause === 'unavailable' ? cause : 'sip-failure';
 }

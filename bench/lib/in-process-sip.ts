@@ -1,7 +1,7 @@
 /**
  * JsSIP without a network: an in-process socket (JsSIP accepts any object with the socket interface)
- * and a far end that answers JsSIP's INVITE and sends in-dialog requests as raw SIP text, plus a
- * signalling-only RTCPeerConnection.
+ * and a far end that answers JsSIP's INVITE and sends in-dialog requests as raw SIP text, plus the
+ * tests' signalling-only RTCPeerConnection.
  *
  * Why a fake RTCPeerConnection and not @roamhq/wrtc here: benchmark 1 measures what callstate adds
  * to JsSIP's handling of a SIP message. With wrtc, a 200 or a re-INVITE would also include a native
@@ -25,80 +25,9 @@ const SDP = (direction: 'sendrecv' | 'sendonly', version: number) =>
     '',
   ].join('\r\n');
 
-class FakeSessionDescription {
-  readonly type: string;
-  readonly sdp: string;
-  constructor(init: { type: string; sdp: string }) {
-    this.type = init.type;
-    this.sdp = init.sdp;
-  }
-}
-
-/** A signalling-only RTCPeerConnection: descriptions resolve at once, ICE is already complete. */
-class FakePeerConnection {
-  localDescription: FakeSessionDescription | null = null;
-  remoteDescription: FakeSessionDescription | null = null;
-  signalingState = 'stable';
-  iceGatheringState = 'complete';
-  iceConnectionState = 'connected';
-  connectionState = 'connected';
-  private readonly senders: Array<{ track: unknown; dtmf: null }> = [];
-  addEventListener(): void {}
-  removeEventListener(): void {}
-  addTrack(track: unknown): { track: unknown; dtmf: null } {
-    const sender = { track, dtmf: null };
-    this.senders.push(sender);
-    return sender;
-  }
-  getSenders() {
-    return this.senders;
-  }
-  getReceivers() {
-    return [];
-  }
-  getTransceivers() {
-    return [];
-  }
-  async createOffer() {
-    return new FakeSessionDescription({ type: 'offer', sdp: SDP('sendrecv', 1) });
-  }
-  async createAnswer() {
-    return new FakeSessionDescription({ type: 'answer', sdp: SDP('sendrecv', 2) });
-  }
-  async setLocalDescription(description: FakeSessionDescription) {
-    this.localDescription = description;
-  }
-  async setRemoteDescription(description: FakeSessionDescription) {
-    this.remoteDescription = description;
-  }
-  async getStats() {
-    return new Map();
-  }
-  close(): void {
-    this.signalingState = 'closed';
-    this.connectionState = 'closed';
-  }
-}
-
-/** Install the fake WebRTC globals JsSIP reads (for both sides of the benchmark). */
-export function installSignallingOnlyWebRtc(): void {
-  const g = globalThis as Record<string, unknown>;
-  g.window = globalThis;
-  g.RTCPeerConnection = FakePeerConnection;
-  g.RTCSessionDescription = FakeSessionDescription;
-}
-
-/** A local audio stream as far as JsSIP and the adapter look at it. */
-export function fakeAudioStream(): MediaStream {
-  const track = { kind: 'audio', id: 'bench-track', enabled: true, stop() {} };
-  return {
-    id: 'bench-stream',
-    getTracks: () => [track],
-    getAudioTracks: () => [track],
-    getVideoTracks: () => [],
-    addTrack() {},
-  } as unknown as MediaStream;
-}
+// The same signalling-only WebRTC the adapter's unit tests use (answers follow RFC 3264 from the
+// offer's direction), for both sides of the benchmark.
+export { fakeAudioStream, installSignallingOnlyWebRtc } from '../../test/support/in-process-sip';
 
 /** The in-process socket. `deliver` hands a raw SIP message to JsSIP; `sent` sees what JsSIP sends. */
 export class InProcessSocket {
