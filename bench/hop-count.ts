@@ -22,7 +22,7 @@ import type { InspectionEvent } from 'xstate';
 import * as JsSIP from 'jssip';
 import { createJsSipUserAgent } from '../adapters/jssip';
 import { MemorySipNetwork } from '../adapters/memory';
-import type { CallPortEvent } from '../adapters/port';
+import type { CallPortEvent } from '../machines/port';
 import type { CallState } from '../machines/call.connect';
 import { callMachine } from '../machines/call.machine';
 import { phoneMachine } from '../machines/phone.machine';

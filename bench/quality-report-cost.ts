@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import type { RtcStat, StatsReportLike } from '../adapters/port';
+import type { RtcStat, StatsReportLike } from '../machines/port';
 import { QualityReporter } from '../src/quality';
 import { QUICK, now, report, row, summarize } from './lib/measure';
 

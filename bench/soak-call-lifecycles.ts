@@ -8,7 +8,7 @@
  * `--quick`: 1,000 lifecycles, read after call 100 and call 1,000.
  */
 import { MemoryCall, MemorySipNetwork } from '../adapters/memory';
-import type { CallPort } from '../adapters/port';
+import type { CallPort } from '../machines/port';
 import { createPhone } from '../src';
 import { QUICK, gc, now, report, row } from './lib/measure';
 

@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
-import type { CallDirection, DialogInfo, RemoteIdentity, SessionState } from '../adapters/port';
+import type { CallDirection, DialogInfo, RemoteIdentity, SessionState } from './port';
 import type { CallMachine } from './call.machine';
 import type { CallEnd, CallTimes, RecordPermission, StaticIdentity, TransferInfo } from './call.types';
 

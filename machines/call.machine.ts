@@ -1,5 +1,5 @@
 import { assign, emit, fromCallback, setup, sendTo } from 'xstate';
-import type { EndCause, SipEvent } from '../adapters/port';
+import type { EndCause, SipEvent } from './port';
 import type {
   CallContext,
   CallEmitted,

@@ -9,7 +9,7 @@ import type {
   RemoteIdentity,
   SipEvent,
   VideoDirections,
-} from '../adapters/port';
+} from './port';
 
 /** Where a machine reads the time (epoch ms). The phone passes its scheduler's clock. */
 export interface Clock {

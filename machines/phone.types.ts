@@ -1,5 +1,5 @@
 import type { ActorRefFrom, DoneActorEvent } from 'xstate';
-import type { CallDirection, CallOptions, Credentials, RemoteIdentity, UserAgentCause, UserAgentEvent } from '../adapters/port';
+import type { CallDirection, CallOptions, Credentials, RemoteIdentity, UserAgentCause, UserAgentEvent } from './port';
 import type { CallMachine } from './call.machine';
 import type { CallEnd, CallOutput, Clock, RecordPermission } from './call.types';
 

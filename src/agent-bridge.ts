@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { CallPort, UserAgentPort } from '../adapters/port';
+import type { CallPort, UserAgentPort } from '../machines/port';
 import type { AgentCommand, AgentEvent } from '../machines/phone.types';
 
 function created(port: CallPort, consultationFor: string | null, referredFrom: string | null = null): AgentEvent {

@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { CallPort, CallPortEvent, UserAgentPort } from '../adapters/port';
+import type { CallPort, CallPortEvent, UserAgentPort } from '../machines/port';
 import type { CallEvent, CallPortCommand } from '../machines/call.types';
 
 /** Carries one call machine command out on its port. */

@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, Subject, catchError, combineLatest, defer, distinctUntilChanged, map, of, shareReplay, startWith, switchMap } from 'rxjs';
 import equal from 'fast-deep-equal';
-import type { MediaFailure } from '../adapters/port';
+import type { MediaFailure } from '../machines/port';
 import type { RefusalReason } from './errors';
 
 /** One input or output device, as `enumerateDevices()` lists it. */

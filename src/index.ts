@@ -22,6 +22,6 @@ export type { CallEnd, RecordPermission, TerminateKind, StaticIdentity } from '.
 export type { PhoneSettings, ReferOutcome } from '../machines/phone.types';
 export { callMachine } from '../machines/call.machine';
 export { phoneMachine, DEFAULT_PHONE_SETTINGS } from '../machines/phone.machine';
-export { DEFAULT_DTMF } from '../adapters/port';
+export { DEFAULT_DTMF } from '../machines/port';
 export { isValidDtmf, isValidTarget } from '../machines/validation';
-export type * from '../adapters/port';
+export type * from '../machines/port';

@@ -2,7 +2,7 @@ import { toCallState } from '../machines/call.connect';
 import type { CallState } from '../machines/call.connect';
 import type { CallEmitted } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
-import type { MediaFailure } from '../adapters/port';
+import type { MediaFailure } from '../machines/port';
 
 /** How a media change the call machine carried out ended. */
 export type MediaChangeOutcome =

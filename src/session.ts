@@ -2,7 +2,7 @@ import equal from 'fast-deep-equal';
 import { BehaviorSubject, EMPTY, Observable, Subject, defer, distinctUntilChanged, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
 import { callOptionsProblem, videoOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { CallOptions, CallPort, DeviceIds, DialogInfo, DtmfOptions, MediaFailure, SessionState, SignalingState } from '../adapters/port';
+import type { CallOptions, CallPort, DeviceIds, DialogInfo, DtmfOptions, MediaFailure, SessionState, SignalingState } from '../machines/port';
 import { toCallState } from '../machines/call.connect';
 import type { CallState, VideoState } from '../machines/call.connect';
 import type { CallCommandEvent, CallEmitted, CallEnd, StaticIdentity, TerminateKind } from '../machines/call.types';

@@ -13,10 +13,10 @@ import type {
   RemoteIdentity,
   StatsReportLike,
   Unsubscribe,
-} from '../port';
+} from '../../machines/port';
 import { assertNoProblem, extraHeadersProblem, mediaTypeProblem } from '../../machines/sip-grammar';
 import { targetProblem } from '../../machines/sip-target';
-import { endCauseOfMediaFailure, inputConstraint, mediaFailureOf } from '../media-errors';
+import { endCauseOfMediaFailure, inputConstraint, mediaFailureOf } from '../../machines/media-errors';
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';

@@ -1,4 +1,4 @@
-import type { EndCause, EndReport, Originator, UserAgentCause } from '../port';
+import type { EndCause, EndReport, Originator, UserAgentCause } from '../../machines/port';
 
 /**
  * JsSIP's `C.causes`, keyed on their string values (JsSIP spells `BYE` as 'Terminated'), mapped to the

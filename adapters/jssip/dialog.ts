@@ -1,5 +1,5 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import type { DialogInfo, SignalingState } from '../port';
+import type { DialogInfo, SignalingState } from '../../machines/port';
 import type { DialogIds } from './refer';
 
 /**

@@ -1,5 +1,5 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import type { DtmfOptions, DtmfTransport } from '../port';
+import type { DtmfOptions, DtmfTransport } from '../../machines/port';
 import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';
 

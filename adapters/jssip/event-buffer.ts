@@ -1,4 +1,4 @@
-import type { Unsubscribe } from '../port';
+import type { Unsubscribe } from '../../machines/port';
 import { guard, type AdapterLogger } from './exception-barrier';
 
 /**

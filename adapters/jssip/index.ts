@@ -8,7 +8,7 @@
 export { createJsSipUserAgent, type JsSipUserAgentOptions } from './user-agent';
 export type { IceGatheringOptions } from './call';
 export { endCauseOf, endReportOf } from './causes';
-export { DEFAULT_DTMF } from '../port';
+export { DEFAULT_DTMF } from '../../machines/port';
 export {
   featureCodeRecording,
   sipInfoRecording,

@@ -1,6 +1,6 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { inputConstraint, mediaErrorText, mediaFailureOf } from '../media-errors';
-import type { CallPortEvent, DeviceKind, MediaFailure, MediaOutcome, VideoDirections } from '../port';
+import { inputConstraint, mediaErrorText, mediaFailureOf } from '../../machines/media-errors';
+import type { CallPortEvent, DeviceKind, MediaFailure, MediaOutcome, VideoDirections } from '../../machines/port';
 import { errorText, guard, type AdapterLogger } from './exception-barrier';
 
 /** The part of `navigator.mediaDevices` the adapter uses; injectable where there is no browser. */

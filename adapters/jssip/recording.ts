@@ -1,6 +1,6 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import type { DtmfTransport, RecordAction, RecordState } from '../port';
-import { DEFAULT_DTMF } from '../port';
+import type { DtmfTransport, RecordAction, RecordState } from '../../machines/port';
+import { DEFAULT_DTMF } from '../../machines/port';
 import { sendDtmfWithOutcome } from './dtmf';
 import type { AdapterLogger } from './exception-barrier';
 import { sendInDialog } from './in-dialog';

@@ -8,7 +8,7 @@ import type {
   Unsubscribe,
   UserAgentEvent,
   UserAgentPort,
-} from '../port';
+} from '../../machines/port';
 import { assertNoProblem, digestCredentialsProblem, digestUserProblem } from '../../machines/sip-grammar';
 import { targetProblem } from '../../machines/sip-target';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';

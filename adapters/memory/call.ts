@@ -14,8 +14,8 @@ import type {
   StatsReportLike,
   Unsubscribe,
   VideoDirections,
-} from '../port';
-import { endCauseOfMediaFailure } from '../media-errors';
+} from '../../machines/port';
+import { endCauseOfMediaFailure } from '../../machines/media-errors';
 import type { CallLink, CallOwner } from './links';
 import { mediaTypeProblem } from '../../machines/sip-grammar';
 import { causeForStatus, isFinalFailure, reasonPhrase } from './causes';

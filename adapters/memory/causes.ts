@@ -1,4 +1,4 @@
-import type { EndCause, UserAgentCause } from '../port';
+import type { EndCause, UserAgentCause } from '../../machines/port';
 
 /**
  * The end cause a SIP final response stands for (JsSIP's `SIP_ERROR_CAUSES`, in the port's words).

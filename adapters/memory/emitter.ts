@@ -1,4 +1,4 @@
-import type { Unsubscribe } from '../port';
+import type { Unsubscribe } from '../../machines/port';
 
 /**
  * An event emitter that follows the port's buffering rule: events emitted before the first

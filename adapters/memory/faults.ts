@@ -1,4 +1,4 @@
-import type { MediaFailure } from '../port';
+import type { MediaFailure } from '../../machines/port';
 
 /** A SIP failure response to script: the status code and, optionally, its reason phrase. */
 export interface ScriptedResponse {

@@ -1,4 +1,4 @@
-import type { Credentials, UserAgentCause } from '../port';
+import type { Credentials, UserAgentCause } from '../../machines/port';
 import type { MemoryFaults, ScriptedResponse } from './faults';
 import type { DialogRef, LegMessage } from './messages';
 

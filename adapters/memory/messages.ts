@@ -1,4 +1,4 @@
-import type { DtmfTransport, EndCause } from '../port';
+import type { DtmfTransport, EndCause } from '../../machines/port';
 
 /** A dialog named from one leg's side: what a Replaces header carries. */
 export interface DialogRef {

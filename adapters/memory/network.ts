@@ -1,4 +1,4 @@
-import type { Credentials } from '../port';
+import type { Credentials } from '../../machines/port';
 import type { MemoryCall } from './call';
 import type { AgentLink, RegistrationFailure } from './links';
 import { reasonPhrase } from './causes';

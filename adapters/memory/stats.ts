@@ -1,4 +1,4 @@
-import type { RtcStat } from '../port';
+import type { RtcStat } from '../../machines/port';
 
 /** Packets per second of a 20 ms audio frame size. */
 const packetsPerSecond = 50;

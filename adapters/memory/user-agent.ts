@@ -5,12 +5,12 @@ import type {
   Unsubscribe,
   UserAgentEvent,
   UserAgentPort,
-} from '../port';
+} from '../../machines/port';
 import { MemoryCall } from './call';
 import type { AgentLink, CallOwner } from './links';
 import { reasonPhrase, userAgentCauseForStatus } from './causes';
 import { BufferedEmitter } from './emitter';
-import { endCauseOfMediaFailure } from '../media-errors';
+import { endCauseOfMediaFailure } from '../../machines/media-errors';
 import type { MemoryFaults, ScriptedResponse } from './faults';
 import type { DialogRef } from './messages';
 import { parseTarget, uriFor } from './sip-uri';

@@ -6,7 +6,7 @@
  */
 import { createActor, setup } from 'xstate';
 import type { Subscription } from 'rxjs';
-import type { CallPortEvent } from '../../adapters/port';
+import type { CallPortEvent } from '../../machines/port';
 import { MemoryCall, MemorySipNetwork, MemoryUserAgent } from '../../adapters/memory';
 import { createPhone, type Phone, type PhoneOptions, type Session } from '../../src';
 import { now } from './measure';

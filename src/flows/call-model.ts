@@ -11,7 +11,7 @@ import { __unsafe_getAllOwnEventDescriptors } from 'xstate';
 import type { ActorLogic, SnapshotFrom } from 'xstate';
 import { TestModel } from 'xstate/graph';
 import type { TestPath } from 'xstate/graph';
-import type { CallDirection, EndCause, Originator } from '../../adapters/port';
+import type { CallDirection, EndCause, Originator } from '../../machines/port';
 import { toCallState } from '../../machines/call.connect';
 import type { CallState } from '../../machines/call.connect';
 import { callMachine } from '../../machines/call.machine';

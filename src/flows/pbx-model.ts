@@ -1,5 +1,5 @@
 import equal from 'fast-deep-equal';
-import type { CallDirection } from '../../adapters/port';
+import type { CallDirection } from '../../machines/port';
 import type { CallEvent } from '../../machines/call.types';
 import { E, createCallModel, realizableEvents } from './call-model';
 import type { CallModel, CallPath, CallSnapshot } from './call-model';

@@ -1,5 +1,5 @@
 import equal from 'fast-deep-equal';
-import type { CallOptions } from '../../adapters/port';
+import type { CallOptions } from '../../machines/port';
 import type { CallEvent } from '../../machines/call.types';
 import type { Phone } from '../phone';
 import type { Session } from '../session';

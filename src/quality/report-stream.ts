@@ -17,7 +17,7 @@ import {
   type ObservableInput,
   type SchedulerLike,
 } from 'rxjs';
-import type { StatsReportLike } from '../../adapters/port';
+import type { StatsReportLike } from '../../machines/port';
 import { QualityReporter, type CallQualityReport } from './report';
 import type { EModelConstants } from './mos';
 import type { QualityWarningOptions } from './warnings';

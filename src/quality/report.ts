@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { StatsReportLike } from '../../adapters/port';
+import type { StatsReportLike } from '../../machines/port';
 import { DEFAULT_MOS_CONSTANTS, estimateMos, type EModelConstants } from './mos';
 import { readMediaSample, type MediaSample } from './sample';
 import { measureVideo, readVideoSample, type VideoMeasurement, type VideoSample } from './video';

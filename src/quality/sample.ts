@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { RtcStat, StatsReportLike } from '../../adapters/port';
+import type { RtcStat, StatsReportLike } from '../../machines/port';
 
 /**
  * The audio figures of one `getStats()` report. Counters are cumulative since the stream started, as

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { RtcStat, StatsReportLike } from '../../adapters/port';
+import type { RtcStat, StatsReportLike } from '../../machines/port';
 
 /** The video figures of one report (cumulative counters, as the browser gives them). */
 export interface VideoSample {

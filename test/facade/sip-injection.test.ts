@@ -7,7 +7,7 @@
  */
 import * as JsSIP from 'jssip';
 import { createJsSipUserAgent } from '../../adapters/jssip';
-import type { CallPort, CallPortEvent, UserAgentPort } from '../../adapters/port';
+import type { CallPort, CallPortEvent, UserAgentPort } from '../../machines/port';
 import { createPhone } from '../../src';
 import type { Phone } from '../../src';
 import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc } from '../../bench/lib/in-process-sip';

@@ -1,5 +1,5 @@
 /** Test phones on the port: a UserAgentPort per extension, with every event recorded. */
-import type { CallOptions, CallPort, CallPortEvent, UserAgentEvent, UserAgentPort } from '../../adapters/port';
+import type { CallOptions, CallPort, CallPortEvent, UserAgentEvent, UserAgentPort } from '../../machines/port';
 import { createJsSipUserAgent, type JsSipUserAgentOptions } from '../../adapters/jssip';
 import { createToneStream, installNodeWebRtc, type ToneStream } from '../../adapters/jssip/node';
 import type { Kamailio } from './kamailio';

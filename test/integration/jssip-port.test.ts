@@ -3,7 +3,7 @@
  * a loopback-only network namespace. Every scenario asserts what both (or all three) phones report.
  */
 import { createHash } from 'crypto';
-import type { CallPort, CallPortEvent } from '../../adapters/port';
+import type { CallPort, CallPortEvent } from '../../machines/port';
 import { featureCodeRecording, sipInfoRecording } from '../../adapters/jssip';
 import { dtmfSenderOf } from '../../adapters/jssip/dtmf';
 import { describeIntegration } from './environment';

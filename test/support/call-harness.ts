@@ -2,7 +2,7 @@
  * Runs one call machine against a recording `sip` double and collects what it emits.
  */
 import { createActor } from 'xstate';
-import type { CallPortEvent } from '../../adapters/port';
+import type { CallPortEvent } from '../../machines/port';
 import { callMachine } from '../../machines/call.machine';
 import type { CallEmitted, CallEvent, CallInput, CallPortCommand } from '../../machines/call.types';
 import { recordingSip, remote } from './recording-port';

@@ -3,7 +3,7 @@
  * with a recording `sip` double, so tests can drive both levels.
  */
 import { createActor } from 'xstate';
-import type { CallDirection, CallPortEvent } from '../../adapters/port';
+import type { CallDirection, CallPortEvent } from '../../machines/port';
 import { callMachine } from '../../machines/call.machine';
 import { phoneMachine } from '../../machines/phone.machine';
 import type { CallEvent } from '../../machines/call.types';

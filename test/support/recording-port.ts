@@ -4,7 +4,7 @@
  * the machine that invoked it, on demand.
  */
 import { fromCallback } from 'xstate';
-import type { CallPortEvent, RemoteIdentity } from '../../adapters/port';
+import type { CallPortEvent, RemoteIdentity } from '../../machines/port';
 import type { CallPortCommand } from '../../machines/call.types';
 import type { AgentCommand, AgentEvent } from '../../machines/phone.types';
 

@@ -1,7 +1,7 @@
 /**
  * Call machine: every way into `ended`, the end record, the output and the `ending` timeout.
  */
-import type { EndCause, Originator } from '../../adapters/port';
+import type { EndCause, Originator } from '../../machines/port';
 import { ENDING_TIMEOUT_MS } from '../../machines/call.machine';
 import { confirmedIncoming, confirmedOutgoing, startCall, stopAllCalls } from '../support/call-harness';
 import type { CallHarness } from '../support/call-harness';

@@ -1,7 +1,8 @@
 /**
  * The source has no import loop, type-only imports included: every folder reads from the files it
  * imports, never back (the adapters' parts included: a call leg does not import the contract it is
- * written against, a user agent does not import the network).
+ * written against, a user agent does not import the network), and the core imports nothing outside
+ * itself: the contract a SIP stack implements is the core's, and the adapters stand on it.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
@@ -48,7 +49,25 @@ function loops(files: string[]): string[] {
   return [...found];
 }
 
+/** The files under `dir` that import a file under one of `forbidden` (folders relative to the repository). */
+function importsInto(dir: string, forbidden: string[]): string[] {
+  return sources(join(root, dir)).flatMap((file) =>
+    importsOf(file)
+      .filter((target) => forbidden.some((folder) => target.startsWith(join(root, folder) + '/')))
+      .map((target) => `${relative(root, file)} -> ${relative(root, target)}`),
+  );
+}
+
 describe('the import graph', () => {
+  it('keeps the core free of the adapters and the facade: machines/ imports only machines/', () => {
+    expect(importsInto('machines', ['adapters', 'src'])).toEqual([]);
+  });
+
+  it('lets no adapter import the facade, and the facade import an adapter only in the callstate-flows command', () => {
+    expect(importsInto('adapters', ['src'])).toEqual([]);
+    expect(importsInto('src', ['adapters']).filter((edge) => !edge.startsWith('src/flows/command.ts -> '))).toEqual([]);
+  });
+
   it('has no loop in machines/, adapters/ or src/', () => {
     const files = ['machines', 'adapters', 'src'].flatMap((dir) => sources(join(root, dir)));
     expect(files.length).toBeGreaterThan(50);

@@ -1,5 +1,5 @@
 import { MemoryCall, MemorySipNetwork, MemoryUserAgent } from '../../adapters/memory';
-import type { CallPort, CallPortEvent, UserAgentEvent } from '../../adapters/port';
+import type { CallPort, CallPortEvent, UserAgentEvent } from '../../machines/port';
 
 const noOptions = {};
 

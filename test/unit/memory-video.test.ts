@@ -4,7 +4,7 @@
  * video accepted or declined, camera mute, screen sharing, device swaps, the device list, and every
  * media failure told apart as a refusal and as the end cause of a call that cannot start.
  */
-import type { MediaFailure } from '../../adapters/port';
+import type { MediaFailure } from '../../machines/port';
 import type { DeviceList, DeviceSource } from '../../src';
 import { facadeRig, type FacadeRig } from '../support/facade-harness';
 

@@ -1,6 +1,6 @@
 import { Subject, VirtualTimeScheduler, of, take, map, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import type { StatsReportLike } from '../../adapters/port';
+import type { StatsReportLike } from '../../machines/port';
 import type { CallQualityReport } from '../../src/quality/report';
 import { DEFAULT_QUALITY_REPORT_INTERVAL_MS, qualityReports$ } from '../../src/quality/report-stream';
 import { THREE_SECONDS_IN, chromiumAudioStats } from '../fixtures/chromium-audio-stats';

@@ -1,4 +1,4 @@
-import type { RtcStat } from '../../adapters/port';
+import type { RtcStat } from '../../machines/port';
 import { EMPTY_MEDIA_SAMPLE, readMediaSample } from '../../src/quality/sample';
 import { THREE_SECONDS_IN, chromiumAudioStats, statsReport } from '../fixtures/chromium-audio-stats';
 

@@ -3,7 +3,7 @@
  * (and what we send), read from Chromium-shaped `getStats()` entries; the `low-frame-rate` and
  * `video-freezes` warnings with the same hysteresis as audio's, judged only while video is expected.
  */
-import type { RtcStat, StatsReportLike } from '../../adapters/port';
+import type { RtcStat, StatsReportLike } from '../../machines/port';
 import { QualityReporter } from '../../src/quality/report';
 import { measureVideo, readVideoSample } from '../../src/quality/video';
 

@@ -3,7 +3,7 @@
  * the getUserMedia constraints built from the phone's device ids, how a re-INVITE's offer is read for
  * video, and the answer that rejects a declined video stream.
  */
-import { endCauseOfMediaFailure, mediaFailureOf } from '../../../adapters/media-errors';
+import { endCauseOfMediaFailure, mediaFailureOf } from '../../../machines/media-errors';
 import { mediaOptionsOf } from '../../../adapters/jssip/call';
 import { CallMedia, offersActiveVideo } from '../../../adapters/jssip/media';
 import { silentLogger } from '../../../adapters/jssip/exception-barrier';

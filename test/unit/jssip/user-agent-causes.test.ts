@@ -8,7 +8,7 @@ import { EventEmitter } from 'events';
 import type * as JsSIPModule from 'jssip';
 import { createJsSipUserAgent } from '../../../adapters/jssip';
 import { userAgentCauseOf } from '../../../adapters/jssip/causes';
-import type { UserAgentCause, UserAgentEvent } from '../../../adapters/port';
+import type { UserAgentCause, UserAgentEvent } from '../../../machines/port';
 
 class FakeUa extends EventEmitter {
   static last: FakeUa | null = null;
