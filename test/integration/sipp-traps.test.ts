@@ -14,7 +14,7 @@ import { SippUas } from './sipp';
 
 jest.setTimeout(60_000);
 
-describeIntegration('jssip-observed.md traps with sipp, through the public API', () => {
+describeIntegration('what PBX-like peers send, played by sipp, through the public API', () => {
   let k: Kamailio;
   let x: TestApp; // the phone under test
   let y: TestApp; // a second phone, to show x still works afterwards
