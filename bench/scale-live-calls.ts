@@ -94,6 +94,52 @@ async function bareActorBytes(n: number): Promise<number> {
   return (h1 - h0) / n;
 }
 
+/**
+ * Counts the call actors the garbage collector has not reclaimed. A `FinalizationRegistry`, not
+ * `WeakRef`s: creating or dereferencing a `WeakRef` keeps its target alive until the current job
+ * ends, which would count the benchmark's own last reference as a call still reachable.
+ */
+class CollectedCalls {
+  private tracked = 0;
+  private collected = 0;
+  private readonly registry = new FinalizationRegistry<void>(() => {
+    this.collected += 1;
+  });
+  private readonly actors = new Set<{ getSnapshot(): { status: string } }>();
+
+  track(actor: { getSnapshot(): { status: string } }): void {
+    this.tracked += 1;
+    this.registry.register(actor, undefined);
+    this.actors.add(actor);
+  }
+
+  /** Drops the benchmark's own references; returns how many of the actors were still running. */
+  release(): number {
+    let live = 0;
+    for (const actor of this.actors) if (actor.getSnapshot().status === 'active') live += 1;
+    this.actors.clear();
+    return live;
+  }
+
+  /** Actors not reclaimed yet (read after a collection and a turn of the event loop). */
+  uncollected(): number {
+    return this.tracked - this.collected;
+  }
+}
+
+/**
+ * Unsubscribes and destroys every session and drops the benchmark's references to them. Its own
+ * function, not a loop in `runSize`: a suspended async function can keep a loop's last value in a
+ * register, which would keep one call reachable for as long as `runSize` waits.
+ */
+function releaseAll(sessions: Session[], subscriptions: Subscription[], tracked: CollectedCalls): number {
+  for (const s of subscriptions) s.unsubscribe();
+  for (const s of sessions) s.destroy();
+  subscriptions.length = 0;
+  sessions.length = 0;
+  return tracked.release();
+}
+
 async function runSize(size: number): Promise<SizeResult> {
   const network = new MemorySipNetwork();
   const far = new FarEnd(network, '9000', true);
@@ -119,14 +165,14 @@ async function runSize(size: number): Promise<SizeResult> {
   const t0 = now();
   const sessions: Session[] = [];
   const subscriptions: Subscription[] = [];
-  const actorRefs: Array<WeakRef<object>> = [];
+  const tracked = new CollectedCalls();
   const place = async (phone: Phone) => {
     const result = await phone.call('9000');
     if (!result.ok) throw new Error(`call refused: ${result.message}`);
     const session = phone.getSession(result.callId!)!;
     sessions.push(session);
     subscriptions.push(session.state$.subscribe(() => undefined), session.events$.subscribe(() => undefined));
-    actorRefs.push(new WeakRef((session as unknown as { ref: object }).ref));
+    tracked.track((session as unknown as { ref: { getSnapshot(): { status: string } } }).ref);
     if (sessions.length % BATCH === 0) await network.settle();
   };
   for (let i = 0; i < bigCalls; i++) await place(big.phone);
@@ -157,19 +203,10 @@ async function runSize(size: number): Promise<SizeResult> {
   await network.settle();
   for (const id of [...far.legs.keys()]) far.drop(id);
   const stillListed = big.phone.getSessions().length - 1 + smalls.reduce((n, s) => n + s.phone.getSessions().length, 0);
-  for (const s of subscriptions) s.unsubscribe();
-  for (const s of sessions) s.destroy();
-  subscriptions.length = 0;
-  sessions.length = 0;
+  const live = releaseAll(sessions, subscriptions, tracked);
   const afterHeap = await heap();
-  let live = 0;
-  let reachable = 0;
-  for (const ref of actorRefs) {
-    const actor = ref.deref() as { getSnapshot(): { status: string } } | undefined;
-    if (!actor) continue;
-    reachable += 1;
-    if (actor.getSnapshot().status === 'active') live += 1;
-  }
+  await sleep(20); // finalization callbacks run in a task after the collection
+  const reachable = tracked.uncollected();
   if (stillListed !== 0) console.log(`size ${size}: ${stillListed} ended calls still listed by their phones`);
 
   probe.close();
