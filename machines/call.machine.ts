@@ -79,11 +79,46 @@ function referOutcome() {
   } as const;
 }
 
-/** What a provisional response (1xx) does, in order: the video, the progress, the identity, the dialog. */
-const PROGRESS_ACTIONS = ['learnVideo', 'recordProgress', 'announceProgress', 'learnIdentity', 'learnDialog'] as const;
+/** How an action of the call machine queues its effects (the `enqueue` of `enqueueActions`). */
+interface Enqueue {
+  assign(update: Partial<CallContext>): void;
+  emit(event: CallEmitted): void;
+}
 
-/** What the 2xx to our INVITE does (the stack has ACKed it): answered and confirmed in one step. */
-const ANSWERED_ACTIONS = ['learnVideo', 'markAnswered', 'announceAccepted', 'learnIdentity', 'learnDialog', 'announceConfirmed'] as const;
+/**
+ * What an establishing message (1xx, 2xx, our 200, the ACK) told, taken in with one update of the
+ * context: the video it negotiated, the far end's identity, the dialog, plus `patch`. Announces, in
+ * this order, the video change, `before`, the identity change, `after`.
+ */
+function takeIn(
+  context: CallContext,
+  event: CallEvent,
+  enqueue: Enqueue,
+  patch: Partial<CallContext>,
+  before: readonly CallEmitted[],
+  after: readonly CallEmitted[] = [],
+): void {
+  const update: { -readonly [K in keyof CallContext]?: CallContext[K] } = { ...patch };
+  const video = videoOf(event);
+  if (video) update.video = Object.freeze({ send: video.send, receive: video.receive });
+  const remote = (event as { remote?: CallContext['remote'] | null }).remote;
+  if (remote) {
+    update.remote = remote;
+    update.identity = context.manualIdentity ? context.identity : { ...context.identity, name: remote.name };
+  }
+  const dialog = (event as { dialog?: CallContext['dialog'] }).dialog;
+  if (dialog) update.dialog = dialog;
+  enqueue.assign(update);
+  if (update.video) enqueue.emit({ type: 'call.video.changed', video: update.video });
+  for (const emitted of before) enqueue.emit(emitted);
+  if (remote) enqueue.emit({ type: 'call.identity.changed', identity: update.identity as CallContext['identity'], remote });
+  for (const emitted of after) enqueue.emit(emitted);
+}
+
+/** The call's times with `ringingAt` set, when it is not yet. */
+function ringing(context: CallContext): CallContext['times'] {
+  return context.times.ringingAt === null ? { ...context.times, ringingAt: context.clock.now() } : context.times;
+}
 
 /** Our answer to the far end's offer to add video went out: the video region follows what it negotiated. */
 const VIDEO_ANSWERED = [{ guard: 'hasVideo', target: 'on' }, { target: 'off' }] as const;
@@ -123,10 +158,17 @@ export const callMachine = setup({
     /** Carries a command out on the call's port; the facade provides it (by default nothing happens). */
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     tellPort: (_, _command: CallPortCommand) => undefined,
-    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? context.clock.now() }) }),
-    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.clock.now() }) }),
-    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: context.clock.now() }) }),
-    markResumed: assign({ times: ({ context }) => holdStopped(context.times, context.clock.now()) }),
+    markRinging: assign({ times: ({ context }) => ringing(context) }),
+    /** Our hold's 2xx: held since now, and the dialog it told. */
+    markHeld: assign(({ context, event }) => ({
+      times: { ...context.times, heldSince: context.clock.now() },
+      dialog: (event as { dialog?: CallContext['dialog'] }).dialog ?? context.dialog,
+    })),
+    /** Our unhold's 2xx: the hold's length added, and the dialog it told. */
+    markResumed: assign(({ context, event }) => ({
+      times: holdStopped(context.times, context.clock.now()),
+      dialog: (event as { dialog?: CallContext['dialog'] }).dialog ?? context.dialog,
+    })),
     recordEnd: assign(({ context, event }) => {
       const end = endFrom(context, event as EndEvent);
       return { end, times: { ...holdStopped(context.times, end.at), endedAt: end.at } };
@@ -168,37 +210,31 @@ export const callMachine = setup({
       },
     }),
     announceVideoChanged: emit(({ context }) => ({ type: 'call.video.changed' as const, video: context.video })),
-    /** What an establishing message (1xx, 2xx, our 200) told: the video it negotiated, when it did. */
-    learnVideo: enqueueActions(({ event, enqueue }) => {
-      const video = videoOf(event);
-      if (!video) return;
-      const negotiated = Object.freeze({ send: video.send, receive: video.receive });
-      enqueue.assign({ video: negotiated });
-      enqueue.emit({ type: 'call.video.changed' as const, video: negotiated });
-    }),
-    /** What an establishing message told: the far end's identity, when it did. */
-    learnIdentity: enqueueActions(({ context, event, enqueue }) => {
-      const remote = (event as { remote?: CallContext['remote'] | null }).remote;
-      if (!remote) return;
-      const identity = context.manualIdentity ? context.identity : { ...context.identity, name: remote.name };
-      enqueue.assign({ remote, identity });
-      enqueue.emit({ type: 'call.identity.changed' as const, identity, remote });
-    }),
     recordConsultation: assign({
       consultation: ({ context, event }) => (event.type === 'CALL.TRANSFER.CONSULT' ? event.consultationId : context.consultation),
     }),
+    /** The INVITE's dialog. */
     learnDialog: assign({ dialog: ({ context, event }) => (event as { dialog?: CallContext['dialog'] }).dialog ?? context.dialog }),
-    recordProgress: assign({
-      earlyMedia: ({ context, event }) => (event.type === 'SIP.PROGRESS' ? context.earlyMedia || event.earlyMedia : context.earlyMedia),
-      lastProgressCode: ({ context, event }) => (event.type === 'SIP.PROGRESS' ? event.code : context.lastProgressCode),
+    /** A 1xx: ringing (from its first), early media, the code, and what it told. */
+    takeProgress: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'SIP.PROGRESS') return;
+      const patch = { earlyMedia: context.earlyMedia || event.earlyMedia, lastProgressCode: event.code, times: ringing(context) };
+      takeIn(context, event, enqueue, patch, [{ type: 'call.progress', code: event.code, earlyMedia: event.earlyMedia }]);
     }),
-    announceProgress: emit(({ event }) =>
-      event.type === 'SIP.PROGRESS'
-        ? { type: 'call.progress' as const, code: event.code, earlyMedia: event.earlyMedia }
-        : { type: 'call.progress' as const, code: 0, earlyMedia: false },
-    ),
-    announceAccepted: emit({ type: 'call.accepted' as const }),
-    announceConfirmed: emit({ type: 'call.confirmed' as const }),
+    /** The 2xx to our INVITE (the stack has ACKed it): answered and confirmed in one step. */
+    takeAnswer: enqueueActions(({ context, event, enqueue }) => {
+      const times = { ...context.times, answeredAt: context.clock.now() };
+      takeIn(context, event, enqueue, { times }, [{ type: 'call.accepted' }], [{ type: 'call.confirmed' }]);
+    }),
+    /** Our 200 went out: answered, waiting for the ACK. */
+    takeAnswerSent: enqueueActions(({ context, event, enqueue }) => {
+      takeIn(context, event, enqueue, { times: { ...context.times, answeredAt: context.clock.now() } }, [{ type: 'call.accepted' }]);
+    }),
+    /** The ACK to our 200: confirmed. */
+    takeAck: enqueueActions(({ context, event, enqueue }) => {
+      const times = context.times.answeredAt === null ? { ...context.times, answeredAt: context.clock.now() } : context.times;
+      takeIn(context, event, enqueue, { times }, [{ type: 'call.confirmed' }]);
+    }),
     announceReinvite: emit(({ event }) => ({ type: 'call.reinvite' as const, video: event.type === 'SIP.REINVITE' && event.video })),
     announceVideoFailed: emit(({ event }) =>
       event.type === 'SIP.RENEGOTIATE.FAILED'
@@ -306,23 +342,22 @@ export const callMachine = setup({
   states: {
     // XState's initial state is fixed when the machine is defined; the direction comes with the input.
     created: {
-      always: [{ guard: 'isIncoming', target: 'ringing' }, { target: 'dialing' }],
+      always: [{ guard: 'isIncoming', target: 'ringing', actions: 'markRinging' }, { target: 'dialing' }],
     },
     dialing: {
       tags: ['outgoing', 'progressing'],
       on: {
-        'SIP.PROGRESS': { target: 'ringing', actions: PROGRESS_ACTIONS },
-        'SIP.ANSWERED': intoConfirmed(ANSWERED_ACTIONS),
+        'SIP.PROGRESS': { target: 'ringing', actions: 'takeProgress' },
+        'SIP.ANSWERED': intoConfirmed('takeAnswer'),
         'CALL.HANGUP': { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
       },
     },
     ringing: {
       tags: ['ringing', 'progressing'],
-      entry: 'markRinging',
       on: {
-        'SIP.PROGRESS': { guard: 'isOutgoing', actions: PROGRESS_ACTIONS },
+        'SIP.PROGRESS': { guard: 'isOutgoing', actions: 'takeProgress' },
         // Only an outgoing call gets a 2xx to its INVITE; anything else is ignored.
-        'SIP.ANSWERED': [{ guard: 'isIncoming' }, ...intoConfirmed(ANSWERED_ACTIONS)],
+        'SIP.ANSWERED': [{ guard: 'isIncoming' }, ...intoConfirmed('takeAnswer')],
         'CALL.ANSWER': {
           guard: 'isIncoming',
           target: 'answering',
@@ -358,12 +393,8 @@ export const callMachine = setup({
     answering: {
       tags: ['progressing'],
       on: {
-        'SIP.ANSWER.SENT': { actions: ['learnVideo', 'markAnswered', 'announceAccepted', 'learnIdentity', 'learnDialog'] },
-        'SIP.ACK.RECEIVED': intoConfirmed([
-          assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? context.clock.now() }) }),
-          'learnDialog',
-          'announceConfirmed',
-        ]),
+        'SIP.ANSWER.SENT': { actions: 'takeAnswerSent' },
+        'SIP.ACK.RECEIVED': intoConfirmed('takeAck'),
         'CALL.HANGUP': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
       },
     },
@@ -396,7 +427,7 @@ export const callMachine = setup({
             holding: {
               tags: ['holdPending'],
               on: {
-                'SIP.HOLD.SUCCEEDED': { target: 'held', actions: ['markHeld', 'learnDialog'] },
+                'SIP.HOLD.SUCCEEDED': { target: 'held', actions: 'markHeld' },
                 'SIP.HOLD.FAILED': {
                   target: 'active',
                   actions: emit(({ event }) => ({ type: 'call.hold.failed' as const, code: event.code, reason: event.reason })),
@@ -410,7 +441,7 @@ export const callMachine = setup({
             resuming: {
               tags: ['held', 'holdPending'],
               on: {
-                'SIP.UNHOLD.SUCCEEDED': { target: 'active', actions: ['markResumed', 'learnDialog'] },
+                'SIP.UNHOLD.SUCCEEDED': { target: 'active', actions: 'markResumed' },
                 'SIP.UNHOLD.FAILED': {
                   target: 'held',
                   actions: emit(({ event }) => ({ type: 'call.unhold.failed' as const, code: event.code, reason: event.reason })),
