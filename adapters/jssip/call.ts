@@ -602,8 +602,9 @@ export class JsSipCall implements CallPort {
 
   /**
    * Two instance-level wrappers on JsSIP's session:
-   * - `terminate` ignores calls on an ended session (JsSIP throws there, from inside its WebSocket
-   *   handler, when a late re-INVITE response arrives after a BYE: jssip-observed.md trap 3), and
+   * - `terminate` ignores calls on an ended session (JsSIP throws `InvalidStateError` there: a
+   *   re-INVITE's error response arriving after our BYE makes JsSIP call it from inside its WebSocket
+   *   message handler, and the exception stops the UA from reading further messages), and
    *   notes when JsSIP ends the call itself because a hold/unhold re-INVITE failed;
    * - `sendRequest` guards every in-dialog callback and remembers the last re-INVITE/UPDATE error.
    */
@@ -652,7 +653,8 @@ export class JsSipCall implements CallPort {
 
   /**
    * The far end answered our hold/unhold re-INVITE (or UPDATE) with an error. RFC 3261 §14.1: a failed
-   * re-INVITE leaves the session as it was. JsSIP would hang up instead (jssip-observed.md, trap 1);
+   * re-INVITE leaves the session as it was. JsSIP would hang up instead (it answers a failed hold or
+   * unhold re-INVITE by terminating the call with cause `WEBRTC_ERROR`);
    * this undoes what `hold()`/`unhold()` already did — the local hold flag, the pending local offer
    * (rolled back) and the tracks' enabled state — reports the failure and keeps the call. Returns false
    * (and JsSIP hangs up as before) only when the session's internals are not as expected.
