@@ -612,7 +612,9 @@ export class Phone {
       // `incoming`, the result of `call()`) hears the call's first events too.
       const created = session;
       // (A resolved promise rather than queueMicrotask, which test clocks replace.)
-      void Promise.resolve().then(() => this.ports.connect(ref.id, ref, (event) => created.streamAdded(event)));
+      void Promise.resolve().then(() => {
+        if (!this.destroyed && ref.getSnapshot().status === 'active') this.ports.connect(ref.id, ref, (event) => created.streamAdded(event));
+      });
     }
     return session;
   }
