@@ -156,7 +156,6 @@ export const callMachine = setup({
   },
   actions: {
     /** Carries a command out on the call's port; the facade provides it (by default nothing happens). */
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     tellPort: (_, _command: CallPortCommand) => undefined,
     markRinging: assign({ times: ({ context }) => ringing(context) }),
     /** Our hold's 2xx: held since now, and the dialog it told. */
