@@ -11,7 +11,7 @@
  * The counts are deterministic; they are the same on every call (a call that differs is reported).
  *
  * Then a CPU profile of calls over the memory adapter (place, answer, hang up: mostly the
- * SIP.CONFIRMED and SIP.ENDED paths of benchmark 2): the top functions by self time and the share of
+ * SIP.ANSWERED and SIP.ENDED paths of benchmark 2): the top functions by self time and the share of
  * each package are printed; the whole profile goes to bench/.profiles/hop-count.cpuprofile (ignored by
  * git) for a viewer such as Chrome DevTools.
  */

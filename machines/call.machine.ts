@@ -1,5 +1,5 @@
-import { assign, emit, fromCallback, setup, sendTo } from 'xstate';
-import type { EndCause, SipEvent } from './port';
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
+import type { EndCause, SipEvent, VideoDirections } from './port';
 import type {
   CallContext,
   CallEmitted,
@@ -20,6 +20,19 @@ type EndEvent = Extract<SipEvent, { type: 'SIP.FAILED' | 'SIP.ENDED' }>;
 export const VIDEO_OFFER_TIMEOUT_MS = 20_000;
 
 const NO_VIDEO = Object.freeze({ send: false, receive: false });
+const NO_MEDIA = Object.freeze({ local: false, remote: false });
+
+/** Whether the call has video once `event`'s news (the video it negotiated, if any) is taken in. */
+function videoAfter(context: CallContext, event: CallEvent): boolean {
+  const video = videoOf(event) ?? context.video;
+  return video.send || video.receive;
+}
+
+/** The video a port event reports, when it reports one (an offer/answer it completed). */
+function videoOf(event: CallEvent): VideoDirections | null {
+  const video = (event as { video?: unknown }).video;
+  return typeof video === 'object' && video !== null ? (video as VideoDirections) : null;
+}
 
 /** How long `ending` waits for the stack to confirm the end before giving up (RFC 3261 timer B/F). */
 export const ENDING_TIMEOUT_MS = 32_000;
@@ -44,25 +57,94 @@ function transferWith(context: CallContext, patch: Partial<TransferInfo>): Trans
  * final NOTIFY >= 300 goes back to `failureTarget`; a final NOTIFY 2xx hangs up, the call having
  * been handed over; a provisional NOTIFY is recorded.
  */
-function referOutcome<T extends string>(failureTarget: T) {
+function referOutcome() {
+  // A failed transfer goes back to the consultation when there still is one, else to idle.
+  const attended = '#call.confirmed.transfer.attended';
+  const idle = '#call.confirmed.transfer.idle';
   return {
-    'SIP.REFER.FAILED': { target: failureTarget, actions: ['recordReferFailure', 'announceTransferFailed'] },
+    'SIP.REFER.FAILED': [
+      { guard: 'hasConsultation', target: attended, actions: ['recordReferFailure', 'announceTransferFailed'] },
+      { target: idle, actions: ['recordReferFailure', 'announceTransferFailed'] },
+    ],
     'SIP.REFER.NOTIFY': [
       {
         guard: 'notifyIsSuccess',
         target: '#call.ending',
         actions: ['recordNotify', 'announceTransferSucceeded', { type: 'setPendingEnd', params: 'transferred' }, { type: 'tellPort', params: { type: 'PORT.HANGUP' } }],
       },
-      { guard: 'notifyIsFailure', target: failureTarget, actions: ['recordNotify', 'announceTransferFailed'] },
+      { guard: and(['notifyIsFailure', 'hasConsultation']), target: attended, actions: ['recordNotify', 'announceTransferFailed'] },
+      { guard: 'notifyIsFailure', target: idle, actions: ['recordNotify', 'announceTransferFailed'] },
       { actions: 'recordNotify' },
     ],
   } as const;
 }
 
+/** How an action of the call machine queues its effects (the `enqueue` of `enqueueActions`). */
+interface Enqueue {
+  assign(update: Partial<CallContext>): void;
+  emit(event: CallEmitted): void;
+}
+
 /**
- * One actor per call. Pure: every effect on the SIP stack is a command sent to the invoked `sip`
- * actor, whose implementation the facade supplies with `.provide()`; the stack's answers come back
- * from that actor as `SIP.*` events.
+ * What an establishing message (1xx, 2xx, our 200, the ACK) told, taken in with one update of the
+ * context: the video it negotiated, the far end's identity, the dialog, plus `patch`. Announces, in
+ * this order, the video change, `before`, the identity change, `after`.
+ */
+function takeIn(
+  context: CallContext,
+  event: CallEvent,
+  enqueue: Enqueue,
+  patch: Partial<CallContext>,
+  before: readonly CallEmitted[],
+  after: readonly CallEmitted[] = [],
+): void {
+  const update: { -readonly [K in keyof CallContext]?: CallContext[K] } = { ...patch };
+  const video = videoOf(event);
+  if (video) update.video = Object.freeze({ send: video.send, receive: video.receive });
+  const remote = (event as { remote?: CallContext['remote'] | null }).remote;
+  if (remote) {
+    update.remote = remote;
+    update.identity = context.manualIdentity ? context.identity : { ...context.identity, name: remote.name };
+  }
+  const dialog = (event as { dialog?: CallContext['dialog'] }).dialog;
+  if (dialog) update.dialog = dialog;
+  enqueue.assign(update);
+  if (update.video) enqueue.emit({ type: 'call.video.changed', video: update.video });
+  for (const emitted of before) enqueue.emit(emitted);
+  if (remote) enqueue.emit({ type: 'call.identity.changed', identity: update.identity as CallContext['identity'], remote });
+  for (const emitted of after) enqueue.emit(emitted);
+}
+
+/** The call's times with `ringingAt` set, when it is not yet. */
+function ringing(context: CallContext): CallContext['times'] {
+  return context.times.ringingAt === null ? { ...context.times, ringingAt: context.clock.now() } : context.times;
+}
+
+/** Our answer to the far end's offer to add video went out: the video region follows what it negotiated. */
+const VIDEO_ANSWERED = [{ guard: 'hasVideo', target: 'on' }, { target: 'off' }] as const;
+
+/**
+ * The ways into `confirmed`: the media and transfer regions start where the call's facts put them
+ * (video negotiated or not, a consultation call waiting or not), chosen here rather than by eventless
+ * transitions inside `confirmed`.
+ */
+function intoConfirmed<const A>(actions: A) {
+  const on = '#call.confirmed.media.video.on';
+  const off = '#call.confirmed.media.video.off';
+  const attended = '#call.confirmed.transfer.attended';
+  const idle = '#call.confirmed.transfer.idle';
+  return [
+    { guard: 'videoAfterEventAndConsultation', target: [on, attended], actions },
+    { guard: 'videoAfterEvent', target: [on, idle], actions },
+    { guard: 'hasConsultation', target: [off, attended], actions },
+    { target: [off, idle], actions },
+  ] as const;
+}
+
+/**
+ * One actor per call. Pure: every effect on the SIP stack is a command given to the `tellPort` action,
+ * whose implementation the facade supplies with `.provide()`; the stack's answers come back as
+ * `SIP.*` events (and `MEDIA.STREAM`), one per SIP message, each handled in one step.
  */
 export const callMachine = setup({
   types: {
@@ -72,15 +154,20 @@ export const callMachine = setup({
     output: {} as CallOutput,
     emitted: {} as CallEmitted,
   },
-  actors: {
-    sip: fromCallback<CallPortCommand, { callId: string }>(() => undefined),
-  },
   actions: {
-    tellPort: sendTo('sip', (_, command: CallPortCommand) => command),
-    markRinging: assign({ times: ({ context }) => ({ ...context.times, ringingAt: context.times.ringingAt ?? context.clock.now() }) }),
-    markAnswered: assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.clock.now() }) }),
-    markHeld: assign({ times: ({ context }) => ({ ...context.times, heldSince: context.clock.now() }) }),
-    markResumed: assign({ times: ({ context }) => holdStopped(context.times, context.clock.now()) }),
+    /** Carries a command out on the call's port; the facade provides it (by default nothing happens). */
+    tellPort: (_, _command: CallPortCommand) => undefined,
+    markRinging: assign({ times: ({ context }) => ringing(context) }),
+    /** Our hold's 2xx: held since now, and the dialog it told. */
+    markHeld: assign(({ context, event }) => ({
+      times: { ...context.times, heldSince: context.clock.now() },
+      dialog: (event as { dialog?: CallContext['dialog'] }).dialog ?? context.dialog,
+    })),
+    /** Our unhold's 2xx: the hold's length added, and the dialog it told. */
+    markResumed: assign(({ context, event }) => ({
+      times: holdStopped(context.times, context.clock.now()),
+      dialog: (event as { dialog?: CallContext['dialog'] }).dialog ?? context.dialog,
+    })),
     recordEnd: assign(({ context, event }) => {
       const end = endFrom(context, event as EndEvent);
       return { end, times: { ...holdStopped(context.times, end.at), endedAt: end.at } };
@@ -116,9 +203,38 @@ export const callMachine = setup({
     announceTransferFailed: emit(({ context }) => ({ type: 'call.transfer.failed' as const, transfer: context.transfer as TransferInfo })),
     announceTransferSucceeded: emit(({ context }) => ({ type: 'call.transfer.succeeded' as const, transfer: context.transfer as TransferInfo })),
     recordNegotiatedVideo: assign({
-      video: ({ context, event }) => (event.type === 'SIP.MEDIA.NEGOTIATED' ? Object.freeze({ ...event.video }) : context.video),
+      video: ({ context, event }) => {
+        const video = videoOf(event);
+        return video ? Object.freeze({ ...video }) : context.video;
+      },
     }),
     announceVideoChanged: emit(({ context }) => ({ type: 'call.video.changed' as const, video: context.video })),
+    recordConsultation: assign({
+      consultation: ({ context, event }) => (event.type === 'CALL.TRANSFER.CONSULT' ? event.consultationId : context.consultation),
+    }),
+    /** The INVITE's dialog. */
+    learnDialog: assign({ dialog: ({ context, event }) => (event as { dialog?: CallContext['dialog'] }).dialog ?? context.dialog }),
+    /** A 1xx: ringing (from its first), early media, the code, and what it told. */
+    takeProgress: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'SIP.PROGRESS') return;
+      const patch = { earlyMedia: context.earlyMedia || event.earlyMedia, lastProgressCode: event.code, times: ringing(context) };
+      takeIn(context, event, enqueue, patch, [{ type: 'call.progress', code: event.code, earlyMedia: event.earlyMedia }]);
+    }),
+    /** The 2xx to our INVITE (the stack has ACKed it): answered and confirmed in one step. */
+    takeAnswer: enqueueActions(({ context, event, enqueue }) => {
+      const times = { ...context.times, answeredAt: context.clock.now() };
+      takeIn(context, event, enqueue, { times }, [{ type: 'call.accepted' }], [{ type: 'call.confirmed' }]);
+    }),
+    /** Our 200 went out: answered, waiting for the ACK. */
+    takeAnswerSent: enqueueActions(({ context, event, enqueue }) => {
+      takeIn(context, event, enqueue, { times: { ...context.times, answeredAt: context.clock.now() } }, [{ type: 'call.accepted' }]);
+    }),
+    /** The ACK to our 200: confirmed. */
+    takeAck: enqueueActions(({ context, event, enqueue }) => {
+      const times = context.times.answeredAt === null ? { ...context.times, answeredAt: context.clock.now() } : context.times;
+      takeIn(context, event, enqueue, { times }, [{ type: 'call.confirmed' }]);
+    }),
+    announceReinvite: emit(({ event }) => ({ type: 'call.reinvite' as const, video: event.type === 'SIP.REINVITE' && event.video })),
     announceVideoFailed: emit(({ event }) =>
       event.type === 'SIP.RENEGOTIATE.FAILED'
         ? { type: 'call.video.failed' as const, code: event.code, reason: event.reason, media: event.media }
@@ -130,21 +246,23 @@ export const callMachine = setup({
     isOutgoing: ({ context }) => context.direction === 'outgoing',
     incomingWithRejectCode: ({ context, event }) =>
       context.direction === 'incoming' && event.type === 'CALL.REJECT' && (event.code === undefined || isRejectCode(event.code)),
-    autoAnswer: ({ context }) => context.autoAnswer,
     canStartRecording: ({ context }) => context.recordPermissions >= 2,
     canPauseOrResumeRecording: ({ context }) => context.recordPermissions >= 1,
     validDtmf: ({ event }) => event.type === 'CALL.DTMF' && isValidDtmf(event.tones),
     validTransferTarget: ({ event }) => event.type === 'CALL.TRANSFER.BLIND' && isValidTarget(event.target),
     hasConsultation: ({ context }) => context.consultation !== null,
-    noConsultation: ({ context }) => context.consultation === null,
     notifyIsSuccess: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 200 && event.code < 300,
     notifyIsFailure: ({ event }) => event.type === 'SIP.REFER.NOTIFY' && event.code >= 300,
     reportsRecording: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'recording',
     reportsPaused: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'paused',
     reportsOff: ({ event }) => event.type === 'SIP.RECORD.STATE' && event.state === 'off',
-    remoteHeld: ({ event }) => event.type === 'SIP.REMOTE_HOLD' && event.held,
-    remoteResumed: ({ event }) => event.type === 'SIP.REMOTE_HOLD' && !event.held,
+    remoteHeld: ({ event }) => event.type === 'SIP.REINVITE' && event.held,
+    remoteResumed: ({ event }) => event.type === 'SIP.REINVITE' && !event.held,
+    offersVideo: ({ event }) => event.type === 'SIP.REINVITE' && event.videoOffered,
     hasVideo: ({ context }) => context.video.send || context.video.receive,
+    /** The call has video once this event's news (the video it negotiated, if any) is taken in. */
+    videoAfterEvent: ({ context, event }) => videoAfter(context, event),
+    videoAfterEventAndConsultation: ({ context, event }) => videoAfter(context, event) && context.consultation !== null,
     sendsVideo: ({ context }) => context.video.send,
     negotiatesVideo: ({ event }) => event.type === 'SIP.MEDIA.NEGOTIATED' && (event.video.send || event.video.receive),
     negotiatesNoVideo: ({ event }) => event.type === 'SIP.MEDIA.NEGOTIATED' && !event.video.send && !event.video.receive,
@@ -165,8 +283,6 @@ export const callMachine = setup({
     recordPermissions: input.recordPermissions ?? 0,
     consultationFor: input.consultationFor ?? null,
     consultation: null,
-    autoAnswer: input.autoAnswer ?? false,
-    answerOptions: input.answerOptions ?? {},
     rejectCode: input.rejectCode !== undefined && isRejectCode(input.rejectCode) ? input.rejectCode : DEFAULT_REJECT_CODE,
     transfer: null,
     dialog: null,
@@ -176,9 +292,9 @@ export const callMachine = setup({
     end: null,
     video: NO_VIDEO,
     videoRemotelyDowngraded: false,
+    media: NO_MEDIA,
     times: { createdAt: (input.clock ?? systemClock).now(), ringingAt: null, answeredAt: null, endedAt: null, heldSince: null, heldTotalMs: 0 },
   }),
-  invoke: { id: 'sip', src: 'sip', input: ({ context }) => ({ callId: context.callId }) },
   output: ({ context }) => ({
     callId: context.callId,
     end: context.end as CallEnd,
@@ -191,16 +307,13 @@ export const callMachine = setup({
   on: {
     'SIP.FAILED': { target: '.ended', actions: 'recordEnd' },
     'SIP.ENDED': { target: '.ended', actions: 'recordEnd' },
-    'SIP.DIALOG': { actions: assign({ dialog: ({ event }) => event.dialog }) },
+    'SIP.INVITE': { actions: 'learnDialog' },
     'SIP.MEDIA.NEGOTIATED': { actions: ['recordNegotiatedVideo', 'announceVideoChanged'] },
-    'SIP.IDENTITY': {
-      actions: [
-        assign(({ context, event }) => ({
-          remote: event.remote,
-          identity: context.manualIdentity ? context.identity : { ...context.identity, name: event.remote.name },
-        })),
-        emit(({ context }) => ({ type: 'call.identity.changed' as const, identity: context.identity, remote: context.remote })),
-      ],
+    // The stream itself stays out of the snapshot: the facade hands it to the app as it comes.
+    'MEDIA.STREAM': {
+      actions: assign({
+        media: ({ context, event }) => (context.media[event.direction] ? context.media : Object.freeze({ ...context.media, [event.direction]: true })),
+      }),
     },
     'SIP.COMMAND.FAILED': {
       actions: emit(({ event }) => ({ type: 'call.command.failed' as const, command: event.command, reason: event.reason })),
@@ -221,46 +334,29 @@ export const callMachine = setup({
         emit(({ context }) => ({ type: 'call.identity.changed' as const, identity: context.identity, remote: context.remote })),
       ],
     },
-    'CALL.TRANSFER.CONSULT': { actions: assign({ consultation: ({ event }) => event.consultationId }) },
+    'CALL.TRANSFER.CONSULT': { actions: 'recordConsultation' },
     'CALL.TRANSFER.CONSULTATION_ENDED': { actions: assign({ consultation: null }) },
     'CALL.TRANSFER.LINKED': { actions: assign({ consultationFor: ({ event }) => event.parentId }) },
   },
   states: {
+    // XState's initial state is fixed when the machine is defined; the direction comes with the input.
     created: {
-      always: [
-        { guard: 'autoAnswer', target: 'answering', actions: [{ type: 'tellPort', params: ({ context }) => ({ type: 'PORT.ANSWER', options: context.answerOptions }) }] },
-        { guard: 'isIncoming', target: 'ringing' },
-        { target: 'dialing' },
-      ],
+      always: [{ guard: 'isIncoming', target: 'ringing', actions: 'markRinging' }, { target: 'dialing' }],
     },
     dialing: {
       tags: ['outgoing', 'progressing'],
       on: {
-        'SIP.PROGRESS': {
-          target: 'ringing',
-          actions: [
-            assign({ earlyMedia: ({ event }) => event.earlyMedia, lastProgressCode: ({ event }) => event.code }),
-            emit(({ event }) => ({ type: 'call.progress' as const, code: event.code, earlyMedia: event.earlyMedia })),
-          ],
-        },
-        'SIP.ACCEPTED': { target: 'answering', actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
-        'SIP.CONFIRMED': { target: 'confirmed', actions: ['markAnswered', emit({ type: 'call.confirmed' as const })] },
+        'SIP.PROGRESS': { target: 'ringing', actions: 'takeProgress' },
+        'SIP.ANSWERED': intoConfirmed('takeAnswer'),
         'CALL.HANGUP': { target: 'ending', actions: [{ type: 'setPendingEnd', params: 'canceled' }, { type: 'tellPort', params: { type: 'PORT.CANCEL' } }] },
       },
     },
     ringing: {
       tags: ['ringing', 'progressing'],
-      entry: 'markRinging',
       on: {
-        'SIP.PROGRESS': {
-          guard: 'isOutgoing',
-          actions: [
-            assign({ earlyMedia: ({ context, event }) => context.earlyMedia || event.earlyMedia, lastProgressCode: ({ event }) => event.code }),
-            emit(({ event }) => ({ type: 'call.progress' as const, code: event.code, earlyMedia: event.earlyMedia })),
-          ],
-        },
-        'SIP.ACCEPTED': { guard: 'isOutgoing', target: 'answering', actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
-        'SIP.CONFIRMED': { guard: 'isOutgoing', target: 'confirmed', actions: ['markAnswered', emit({ type: 'call.confirmed' as const })] },
+        'SIP.PROGRESS': { guard: 'isOutgoing', actions: 'takeProgress' },
+        // Only an outgoing call gets a 2xx to its INVITE; anything else is ignored.
+        'SIP.ANSWERED': [{ guard: 'isIncoming' }, ...intoConfirmed('takeAnswer')],
         'CALL.ANSWER': {
           guard: 'isIncoming',
           target: 'answering',
@@ -296,14 +392,8 @@ export const callMachine = setup({
     answering: {
       tags: ['progressing'],
       on: {
-        'SIP.ACCEPTED': { actions: ['markAnswered', emit({ type: 'call.accepted' as const })] },
-        'SIP.CONFIRMED': {
-          target: 'confirmed',
-          actions: [
-            assign({ times: ({ context }) => ({ ...context.times, answeredAt: context.times.answeredAt ?? context.clock.now() }) }),
-            emit({ type: 'call.confirmed' as const }),
-          ],
-        },
+        'SIP.ANSWER.SENT': { actions: 'takeAnswerSent' },
+        'SIP.ACK.RECEIVED': intoConfirmed('takeAck'),
         'CALL.HANGUP': { target: 'ending', actions: { type: 'tellPort', params: { type: 'PORT.HANGUP' } } },
       },
     },
@@ -322,7 +412,6 @@ export const callMachine = setup({
         'CALL.MESSAGE': {
           actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.MESSAGE', contentType: event.contentType, body: event.body }) },
         },
-        'SIP.REINVITE': { actions: emit(({ event }) => ({ type: 'call.reinvite' as const, video: event.video })) },
         'SIP.DTMF.RECEIVED': {
           actions: emit(({ event }) => ({ type: 'call.dtmf.received' as const, tone: event.tone, durationMs: event.durationMs })),
         },
@@ -360,11 +449,17 @@ export const callMachine = setup({
             },
           },
         },
+        // The far end's re-INVITE is announced here, once, whatever else it changes.
         remoteHold: {
           initial: 'notHeld',
           states: {
-            notHeld: { on: { 'SIP.REMOTE_HOLD': { guard: 'remoteHeld', target: 'held' } } },
-            held: { tags: ['remotelyHeld'], on: { 'SIP.REMOTE_HOLD': { guard: 'remoteResumed', target: 'notHeld' } } },
+            notHeld: {
+              on: { 'SIP.REINVITE': [{ guard: 'remoteHeld', target: 'held', actions: 'announceReinvite' }, { actions: 'announceReinvite' }] },
+            },
+            held: {
+              tags: ['remotelyHeld'],
+              on: { 'SIP.REINVITE': [{ guard: 'remoteResumed', target: 'notHeld', actions: 'announceReinvite' }, { actions: 'announceReinvite' }] },
+            },
           },
         },
         mute: {
@@ -443,8 +538,8 @@ export const callMachine = setup({
           initial: 'idle',
           states: {
             idle: {
-              always: { guard: 'hasConsultation', target: 'attended' },
               on: {
+                'CALL.TRANSFER.CONSULT': { target: 'attended', actions: 'recordConsultation' },
                 'CALL.TRANSFER.BLIND': {
                   guard: 'validTransferTarget',
                   target: 'blind',
@@ -462,15 +557,15 @@ export const callMachine = setup({
                 referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
                 awaitingOutcome: {},
               },
-              on: referOutcome('idle'),
+              on: referOutcome(),
             },
             attended: {
               tags: ['transferring'],
               initial: 'consulting',
               states: {
                 consulting: {
-                  always: { guard: 'noConsultation', target: '#call.confirmed.transfer.idle' },
                   on: {
+                    'CALL.TRANSFER.CONSULTATION_ENDED': { target: '#call.confirmed.transfer.idle', actions: assign({ consultation: null }) },
                     'CALL.TRANSFER.COMPLETE': {
                       target: 'referring',
                       actions: [
@@ -489,7 +584,7 @@ export const callMachine = setup({
                 referring: { on: { 'SIP.REFER.ACCEPTED': 'awaitingOutcome' } },
                 awaitingOutcome: {},
               },
-              on: referOutcome('.consulting'),
+              on: referOutcome(),
             },
           },
         },
@@ -497,16 +592,15 @@ export const callMachine = setup({
           type: 'parallel',
           states: {
             video: {
-              initial: 'settling',
+              initial: 'off',
               states: {
-                settling: { always: [{ guard: 'hasVideo', target: 'on' }, { target: 'off' }] },
                 off: {
                   on: {
                     'CALL.VIDEO.ADD': {
                       target: 'adding',
                       actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ADD', cameraId: event.cameraId }) },
                     },
-                    'SIP.VIDEO.OFFERED': { target: 'offered', actions: emit({ type: 'call.video.offered' as const }) },
+                    'SIP.REINVITE': { guard: 'offersVideo', target: 'offered', actions: emit({ type: 'call.video.offered' as const }) },
                     'SIP.MEDIA.NEGOTIATED': { guard: 'negotiatesVideo', target: 'on', actions: ['recordNegotiatedVideo', 'announceVideoChanged'] },
                   },
                 },
@@ -550,12 +644,12 @@ export const callMachine = setup({
                       actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ACCEPT', cameraId: event.cameraId }) },
                     },
                     'CALL.VIDEO.DECLINE': { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } },
-                    'SIP.VIDEO.ANSWERED': 'settling',
+                    'SIP.VIDEO.ANSWERED': VIDEO_ANSWERED,
                   },
                 },
                 answering: {
                   tags: ['videoPending'],
-                  on: { 'SIP.VIDEO.ANSWERED': 'settling' },
+                  on: { 'SIP.VIDEO.ANSWERED': VIDEO_ANSWERED },
                 },
               },
             },

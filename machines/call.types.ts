@@ -10,6 +10,10 @@ import type {
   SipEvent,
   VideoDirections,
 } from './port';
+import type { CallPortEvent } from './port';
+
+/** A media stream of the call appeared or changed (the port's `MEDIA.STREAM`). */
+export type MediaStreamEvent = Extract<CallPortEvent, { type: 'MEDIA.STREAM' }>;
 
 /** Where a machine reads the time (epoch ms). The phone passes its scheduler's clock. */
 export interface Clock {
@@ -77,10 +81,6 @@ export interface CallInput {
   readonly recordPermissions?: RecordPermission;
   /** Set when this call is the consultation leg of an attended transfer of that call. */
   readonly consultationFor?: string | null;
-  /** Answer as soon as the call exists (an INVITE with Replaces for a call of ours). */
-  readonly autoAnswer?: boolean;
-  /** Options used when answering automatically. */
-  readonly answerOptions?: CallOptions;
   /** Code a ringing incoming call is declined with by a hang-up or a reject without a code. Default 486. */
   readonly rejectCode?: number;
   /** Clock of the call's timestamps; the wall clock by default. */
@@ -100,8 +100,6 @@ export interface CallContext {
   readonly recordPermissions: RecordPermission;
   readonly consultationFor: string | null;
   readonly consultation: string | null;
-  readonly autoAnswer: boolean;
-  readonly answerOptions: CallOptions;
   /** Code a ringing incoming call is declined with by a hang-up or a reject without a code. */
   readonly rejectCode: number;
   readonly transfer: TransferInfo | null;
@@ -116,6 +114,14 @@ export interface CallContext {
   readonly video: VideoDirections;
   /** The far end took away the video this call had (its offer dropped it), not us. */
   readonly videoRemotelyDowngraded: boolean;
+  /** Which media streams the call has (the streams themselves stay with the port). */
+  readonly media: MediaPresence;
+}
+
+/** Which media streams a call has: ours (`local`) and the far end's (`remote`). */
+export interface MediaPresence {
+  readonly local: boolean;
+  readonly remote: boolean;
 }
 
 /** Commands the app (through the facade) or the phone sends to a call. */
@@ -156,10 +162,10 @@ export type CallCommandEvent =
   | { readonly type: 'CALL.SCREEN.START' }
   | { readonly type: 'CALL.SCREEN.STOP' };
 
-/** Everything a call machine accepts: commands and the SIP stack's events. */
-export type CallEvent = CallCommandEvent | SipEvent;
+/** Everything a call machine accepts: commands and the SIP stack's events (media streams included). */
+export type CallEvent = CallCommandEvent | SipEvent | MediaStreamEvent;
 
-/** Commands the call machine asks the SIP stack to carry out (sent to its `sip` actor). */
+/** Commands the call machine asks the SIP stack to carry out (through its `tellPort` action). */
 export type CallPortCommand =
   | { readonly type: 'PORT.ANSWER'; readonly options: CallOptions }
   | { readonly type: 'PORT.REJECT'; readonly code: number }

@@ -206,39 +206,102 @@ export interface StatsReportLike {
   values(): Iterable<RtcStat>;
 }
 
-/** Events a call port reports. Data only; the `SIP.*` ones drive the call machine. */
+/**
+ * Events a call port reports. Data only; the `SIP.*` ones drive the call machine.
+ *
+ * One SIP message (received, or a final answer the stack sent itself) or one stack occurrence is
+ * exactly one event, carrying everything that message told: the call machine handles each in one
+ * step. Fields that a message may or may not carry are `null` when it did not (or when they did not
+ * change).
+ */
 export type CallPortEvent =
-  | { readonly type: 'SIP.PROGRESS'; readonly code: number; readonly earlyMedia: boolean }
-  | { readonly type: 'SIP.ACCEPTED'; readonly originator: Originator }
-  | { readonly type: 'SIP.CONFIRMED' }
+  /** The INVITE that starts the call, ours sent or the far end's received: the dialog as it then stands. */
+  | { readonly type: 'SIP.INVITE'; readonly dialog: DialogInfo }
+  /**
+   * A provisional response (1xx) to our INVITE: its code, whether it carried early media (an SDP
+   * answer), and what it taught: the far end's identity, the early dialog, the video negotiated by
+   * its SDP.
+   */
+  | {
+      readonly type: 'SIP.PROGRESS';
+      readonly code: number;
+      readonly earlyMedia: boolean;
+      readonly remote: RemoteIdentity | null;
+      readonly dialog: DialogInfo | null;
+      readonly video: VideoDirections | null;
+    }
+  /**
+   * A 2xx to our INVITE, which the stack has acknowledged (ACK sent): the call is established. Carries
+   * the far end's identity, the confirmed dialog and the video the answer negotiated (`null`: none
+   * learned or no change).
+   */
+  | {
+      readonly type: 'SIP.ANSWERED';
+      readonly remote: RemoteIdentity | null;
+      readonly dialog: DialogInfo | null;
+      readonly video: VideoDirections | null;
+    }
+  /**
+   * The stack sent our 200 to an incoming INVITE (after `answer()`); the call waits for the ACK. Carries
+   * the far end's identity, the dialog and the video our answer negotiated, when known.
+   */
+  | {
+      readonly type: 'SIP.ANSWER.SENT';
+      readonly remote: RemoteIdentity | null;
+      readonly dialog: DialogInfo | null;
+      readonly video: VideoDirections | null;
+    }
+  /** The ACK to our 200 arrived: the incoming call is established. Carries the confirmed dialog when known. */
+  | { readonly type: 'SIP.ACK.RECEIVED'; readonly dialog: DialogInfo | null }
+  /** The call never got established: the final failure (or our own CANCEL/reject completed). */
   | ({ readonly type: 'SIP.FAILED' } & EndReport)
+  /** The established call ended (BYE either way, or the stack gave up on it). */
   | ({ readonly type: 'SIP.ENDED' } & EndReport)
-  | { readonly type: 'SIP.HOLD.SUCCEEDED' }
+  /** Our hold re-INVITE (or UPDATE) got its 2xx: the far end is held. Carries the dialog after it, when known. */
+  | { readonly type: 'SIP.HOLD.SUCCEEDED'; readonly dialog: DialogInfo | null }
+  /** Our hold re-INVITE failed; the call is as it was. */
   | { readonly type: 'SIP.HOLD.FAILED'; readonly code: number | null; readonly reason: string }
-  | { readonly type: 'SIP.UNHOLD.SUCCEEDED' }
+  /** Our unhold re-INVITE got its 2xx: the far end is no longer held. Carries the dialog after it, when known. */
+  | { readonly type: 'SIP.UNHOLD.SUCCEEDED'; readonly dialog: DialogInfo | null }
+  /** Our unhold re-INVITE failed; the call is still held. */
   | { readonly type: 'SIP.UNHOLD.FAILED'; readonly code: number | null; readonly reason: string }
-  | { readonly type: 'SIP.REMOTE_HOLD'; readonly held: boolean }
+  /** An INFO carrying a DTMF tone (or an RFC 2833 tone the stack surfaced). */
   | { readonly type: 'SIP.DTMF.RECEIVED'; readonly tone: string; readonly durationMs: number; readonly transport: DtmfTransport }
+  /** Any other in-dialog INFO. */
   | { readonly type: 'SIP.INFO.RECEIVED'; readonly contentType: string; readonly body: string }
+  /** An in-dialog MESSAGE. */
   | { readonly type: 'SIP.MESSAGE.RECEIVED'; readonly contentType: string; readonly body: string }
-  | { readonly type: 'SIP.REINVITE'; readonly video: boolean }
-  | { readonly type: 'SIP.IDENTITY'; readonly remote: RemoteIdentity }
-  | { readonly type: 'SIP.DIALOG'; readonly dialog: DialogInfo }
+  /**
+   * A re-INVITE (or an UPDATE with SDP) from the far end, once the stack has taken in its offer:
+   * whether the offer has active video, whether it holds us (`held`: the far end's hold as this offer
+   * leaves it), and whether it offers to add video to a call that has none (`videoOffered`: the answer
+   * then waits for `acceptVideo` or `declineVideo`).
+   */
+  | { readonly type: 'SIP.REINVITE'; readonly video: boolean; readonly held: boolean; readonly videoOffered: boolean }
+  /** Our REFER got its 2xx. */
   | { readonly type: 'SIP.REFER.ACCEPTED' }
+  /** Our REFER was refused, or could not be sent. */
   | { readonly type: 'SIP.REFER.FAILED'; readonly code: number | null; readonly reason: string }
+  /** A NOTIFY of our REFER: the sipfrag status of the far end's new call. */
   | { readonly type: 'SIP.REFER.NOTIFY'; readonly code: number; readonly reason: string }
+  /** The recording backend did what was asked. */
   | { readonly type: 'SIP.RECORD.SUCCEEDED'; readonly state: RecordState }
+  /** The recording backend refused or failed. */
   | { readonly type: 'SIP.RECORD.FAILED'; readonly action: RecordAction; readonly reason: string }
+  /** The recording backend changed state by itself (a PBX that records every call). */
   | { readonly type: 'SIP.RECORD.STATE'; readonly state: RecordState }
+  /** A command could not be carried out (wrong state, the stack threw): nothing changed. */
   | { readonly type: 'SIP.COMMAND.FAILED'; readonly command: string; readonly reason: string }
-  /** An offer/answer exchange completed (initial, re-INVITE either way): the video it left. */
+  /**
+   * A later offer/answer exchange completed (a re-INVITE either way) and changed the video. The
+   * exchanges that establish the call report theirs in `SIP.PROGRESS`, `SIP.ANSWERED` and
+   * `SIP.ANSWER.SENT` instead.
+   */
   | { readonly type: 'SIP.MEDIA.NEGOTIATED'; readonly video: VideoDirections }
   /** Our video re-INVITE (`addVideo`/`removeVideo`) got its 2xx and the answer was applied. */
   | { readonly type: 'SIP.RENEGOTIATE.SUCCEEDED' }
   /** Our video re-INVITE failed (error response, or the camera could not be had): nothing changed. */
   | { readonly type: 'SIP.RENEGOTIATE.FAILED'; readonly code: number | null; readonly reason: string; readonly media: MediaFailure | null }
-  /** The far end's re-INVITE offers to add video; the answer waits for `acceptVideo` or `declineVideo`. */
-  | { readonly type: 'SIP.VIDEO.OFFERED' }
   /** The far end's offer to add video was answered (or withdrawn). */
   | { readonly type: 'SIP.VIDEO.ANSWERED'; readonly accepted: boolean }
   /** The screen is sent instead of the camera. */
@@ -247,6 +310,7 @@ export type CallPortEvent =
   | { readonly type: 'SIP.SCREEN.STOPPED' }
   /** Screen sharing could not start (or stop): nothing changed. */
   | { readonly type: 'SIP.SCREEN.FAILED'; readonly media: MediaFailure; readonly reason: string }
+  /** Media of the call appeared or changed: ours (`local`) or the far end's (`remote`). */
   | { readonly type: 'MEDIA.STREAM'; readonly direction: 'local' | 'remote'; readonly stream: MediaStream };
 
 /** The `SIP.*` events of a call port (what the call machine consumes). */
@@ -261,7 +325,7 @@ export interface CallPort {
   readonly callId: string;
   /** Who placed the call. */
   readonly direction: CallDirection;
-  /** The far end as first known (updated later through `SIP.IDENTITY`). */
+  /** The far end as first known (updated later by what `SIP.PROGRESS`, `SIP.ANSWERED` and `SIP.ANSWER.SENT` carry). */
   readonly remote: RemoteIdentity;
   /** For an incoming INVITE with Replaces: the Call-ID of the call it replaces. */
   readonly replacesCallId: string | null;
@@ -301,7 +365,7 @@ export interface CallPort {
   addVideo(cameraId: string | undefined): void;
   /** Stop video both ways with a re-INVITE; outcome as for {@link CallPort.addVideo}. */
   removeVideo(): void;
-  /** Accept the far end's offer to add video (`SIP.VIDEO.OFFERED`), sending our camera too. */
+  /** Accept the far end's offer to add video (a `SIP.REINVITE` with `videoOffered`), sending our camera too. */
   acceptVideo(cameraId: string | undefined): void;
   /** Decline the far end's offer to add video: the answer rejects the video stream (port 0). */
   declineVideo(): void;

@@ -1,6 +1,7 @@
 import { fromCallback } from 'xstate';
 import type { CallPort, UserAgentPort } from '../machines/port';
 import type { AgentCommand, AgentEvent } from '../machines/phone.types';
+import type { CallPorts } from './call-port-bridge';
 
 function created(port: CallPort, consultationFor: string | null, referredFrom: string | null = null): AgentEvent {
   return {
@@ -14,7 +15,7 @@ function created(port: CallPort, consultationFor: string | null, referredFrom: s
   };
 }
 
-function execute(agent: UserAgentPort, command: AgentCommand, sendBack: (event: AgentEvent) => void): void {
+function execute(agent: UserAgentPort, ports: CallPorts, command: AgentCommand, announce: (port: CallPort, consultationFor: string | null, referredFrom?: string | null) => void): void {
   switch (command.type) {
     case 'AGENT.START':
       return agent.start();
@@ -27,15 +28,15 @@ function execute(agent: UserAgentPort, command: AgentCommand, sendBack: (event: 
     case 'AGENT.CREDENTIALS':
       return agent.setCredentials(command.credentials);
     case 'AGENT.CALL':
-      return sendBack(created(agent.call(command.target, command.options), command.consultationFor));
+      return announce(agent.call(command.target, command.options), command.consultationFor);
     case 'AGENT.REJECT_CALL': {
-      const port = agent.getCall(command.callId);
+      const port = ports.drop(command.callId);
       port?.reject(command.code);
       return port?.dispose();
     }
     case 'AGENT.ACCEPT_REFER': {
       const port = agent.acceptRefer(command.referId, {});
-      return port ? sendBack(created(port, null, command.callId)) : undefined;
+      return port ? announce(port, null, command.callId) : undefined;
     }
     case 'AGENT.REJECT_REFER':
       return agent.rejectRefer(command.referId);
@@ -43,18 +44,23 @@ function execute(agent: UserAgentPort, command: AgentCommand, sendBack: (event: 
 }
 
 /**
- * The `ua` actor of the phone machine: forwards the user agent's events into the phone actor
- * (a new call port becomes `UA.CALL.CREATED`) and carries the phone's commands out on the agent.
+ * The `ua` actor of the phone machine: forwards the user agent's events into the phone actor and
+ * carries the phone's commands out on the agent. A new call port is handed to `ports` once, then
+ * announced to the phone as `UA.CALL.CREATED`.
  */
-export function agentBridge(agent: UserAgentPort) {
+export function agentBridge(agent: UserAgentPort, ports: CallPorts) {
   return fromCallback<AgentCommand, Record<string, never>>(({ sendBack, receive }) => {
+    const announce = (port: CallPort, consultationFor: string | null, referredFrom: string | null = null) => {
+      ports.add(port);
+      sendBack(created(port, consultationFor, referredFrom));
+    };
     const unsubscribe = agent.subscribe((event) => {
-      if (event.type === 'UA.CALL.INCOMING') sendBack(created(event.call, null));
+      if (event.type === 'UA.CALL.INCOMING') announce(event.call, null);
       else sendBack(event);
     });
     receive((command) => {
       try {
-        execute(agent, command, sendBack);
+        execute(agent, ports, command, announce);
       } catch (error) {
         if (command.type === 'AGENT.CALL') sendBack({ type: 'UA.CALL.REFUSED', target: command.target, reason: String(error) });
       }

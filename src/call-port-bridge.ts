@@ -1,9 +1,14 @@
-import { fromCallback } from 'xstate';
-import type { CallPort, CallPortEvent, UserAgentPort } from '../machines/port';
-import type { CallEvent, CallPortCommand } from '../machines/call.types';
+import type { CallPort } from '../machines/port';
+import type { CallEvent, CallPortCommand, MediaStreamEvent } from '../machines/call.types';
+
+/** The part of a call actor the bridge needs: where port events go, and when the call is over. */
+interface CallActor {
+  send(event: CallEvent): void;
+  subscribe(observer: { complete: () => void; error: (error: unknown) => void }): unknown;
+}
 
 /** Carries one call machine command out on its port. */
-function execute(port: CallPort, command: CallPortCommand, agent: UserAgentPort): void {
+function execute(port: CallPort, command: CallPortCommand, ports: CallPorts): void {
   switch (command.type) {
     case 'PORT.ANSWER':
       return port.answer(command.options);
@@ -26,7 +31,7 @@ function execute(port: CallPort, command: CallPortCommand, agent: UserAgentPort)
     case 'PORT.REFER':
       return port.refer(command.target, null);
     case 'PORT.REFER.ATTENDED': {
-      const consultation = agent.getCall(command.consultationId);
+      const consultation = ports.get(command.consultationId);
       return consultation ? port.refer(consultation.remote.uri, consultation) : undefined;
     }
     case 'PORT.RECORD':
@@ -54,45 +59,76 @@ function execute(port: CallPort, command: CallPortCommand, agent: UserAgentPort)
   }
 }
 
-function isSipEvent(event: CallPortEvent): event is Exclude<CallPortEvent, { type: 'MEDIA.STREAM' }> {
-  return event.type !== 'MEDIA.STREAM';
-}
-
 /**
- * The `sip` actor of a call machine: forwards the call port's `SIP.*` events into the call actor
- * and carries the actor's commands out on the port. A port that throws is reported as
- * `SIP.COMMAND.FAILED` so the machine can roll back, never as an exception.
+ * The bridge between a phone's call actors and their call ports, one per phone. The user agent's
+ * bridge hands each new port here once ({@link CallPorts.add}); the call machine's `tellPort` action
+ * carries commands out on it ({@link CallPorts.tellPort}, supplied with `.provide()`); and one
+ * listener per port, the port's only one, hands each of its events to the call actor
+ * ({@link CallPorts.connect}). When the call actor stops, the port is released and forgotten.
  */
-export function callPortBridge(agent: UserAgentPort) {
-  return fromCallback<CallPortCommand, { callId: string }>(({ input, sendBack, receive }) => {
-    const port = agent.getCall(input.callId);
+export class CallPorts {
+  private readonly ports = new Map<string, CallPort>();
+
+  /** A new call's port, before the phone creates the call's actor. */
+  add(port: CallPort): void {
+    this.ports.set(port.callId, port);
+  }
+
+  /** The port of call `callId`, while the call exists. */
+  get(callId: string): CallPort | undefined {
+    return this.ports.get(callId);
+  }
+
+  /** Forget a port the phone did not take (a call declined at once): the port is released. */
+  drop(callId: string): CallPort | undefined {
+    const port = this.ports.get(callId);
+    this.ports.delete(callId);
+    return port;
+  }
+
+  /**
+   * The call machine's `tellPort` action: carries `command` out on the call's port. A port that throws
+   * is reported to the call as `SIP.COMMAND.FAILED`, so the machine can roll back, never as an exception.
+   */
+  readonly tellPort = ({ context, self }: { context: { callId: string }; self: { send(event: CallEvent): void } }, command: CallPortCommand): void => {
+    const port = this.ports.get(context.callId);
     if (!port) {
-      sendBack({ type: 'SIP.FAILED', cause: 'internal-error', code: null, originator: 'system', reason: 'the SIP stack does not know this call' });
-      return undefined;
+      self.send({ type: 'SIP.COMMAND.FAILED', command: command.type, reason: 'the SIP stack does not know this call' });
+      return;
     }
-    // What the port replays on subscribe (and whatever follows before that replay is delivered) reaches
-    // the machine a microtask later, once the facade has wrapped the new call and can hear its events.
-    let replay: CallEvent[] | null = [];
+    try {
+      execute(port, command, this);
+    } catch (error) {
+      self.send({ type: 'SIP.COMMAND.FAILED', command: command.type, reason: String(error) });
+    }
+  };
+
+  /**
+   * Start delivering the port's events to the call actor `call` (what the port kept before is
+   * replayed now, in order, by the port's own delivery rule). Called once the facade listens to the
+   * actor, so nothing the call emits is lost. A media stream goes to the actor (which records that it
+   * exists) and then, the stream itself, to `onStream`. Once the actor stops, the port is released.
+   */
+  connect(callId: string, call: CallActor, onStream: (event: MediaStreamEvent) => void): void {
+    const port = this.ports.get(callId);
+    if (!port) {
+      call.send({ type: 'SIP.FAILED', cause: 'internal-error', code: null, originator: 'system', reason: 'the SIP stack does not know this call' });
+      return;
+    }
     const unsubscribe = port.subscribe((event) => {
-      if (!isSipEvent(event)) return;
-      if (replay) replay.push(event as CallEvent);
-      else sendBack(event as CallEvent);
+      call.send(event);
+      if (event.type === 'MEDIA.STREAM') onStream(event);
     });
-    void Promise.resolve().then(() => {
-      const pending = replay ?? [];
-      replay = null;
-      for (const event of pending) sendBack(event);
-    });
-    receive((command) => {
-      try {
-        execute(port, command, agent);
-      } catch (error) {
-        sendBack({ type: 'SIP.COMMAND.FAILED', command: command.type, reason: String(error) });
-      }
-    });
-    return () => {
+    const release = () => {
       unsubscribe();
       port.dispose();
+      if (this.ports.get(callId) === port) this.ports.delete(callId);
     };
-  });
+    call.subscribe({ complete: release, error: release });
+  }
+
+  /** Forget every port (the phone is destroyed and its user agent disposes them). */
+  clear(): void {
+    this.ports.clear();
+  }
 }

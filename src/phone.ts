@@ -14,7 +14,7 @@ import { callOptionsProblem } from '../machines/call-options';
 import { settingsProblem, givenSettings } from '../machines/settings';
 import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
-import { callPortBridge } from './call-port-bridge';
+import { CallPorts } from './call-port-bridge';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
 import type { StaticCallStatus } from './call-status';
@@ -147,6 +147,8 @@ export class Phone {
   private readonly actor: Actor<typeof phoneMachine>;
   private readonly hub = new EventHub<PhoneEventMap>();
   private readonly sessionsByRef = new WeakMap<CallActorRef, Session>();
+  /** Each call's port, handed over once by the user agent's bridge. */
+  private readonly ports = new CallPorts();
   private readonly host: SessionHost;
   private refusalValue: Refusal | null = null;
   private destroyed = false;
@@ -163,9 +165,9 @@ export class Phone {
     this.deviceWatch = this.devices$.subscribe();
     const machine = phoneMachine.provide({
       actors: {
-        ua: agentBridge(userAgent),
+        ua: agentBridge(userAgent, this.ports),
         referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
-        call: callMachine.provide({ actors: { sip: callPortBridge(userAgent) } }),
+        call: callMachine.provide({ actions: { tellPort: this.ports.tellPort } }),
       },
     });
     const settings = Object.fromEntries(
@@ -531,6 +533,7 @@ export class Phone {
     this.deviceWatch.unsubscribe();
     this.actor.stop();
     this.options.userAgent.dispose();
+    this.ports.clear();
     this.hub.close();
   }
 
@@ -602,8 +605,16 @@ export class Phone {
   private sessionFor(ref: CallActorRef): Session {
     let session = this.sessionsByRef.get(ref);
     if (!session) {
-      session = new Session(ref, this.options.userAgent.getCall(ref.id), this.host);
+      session = new Session(ref, this.ports.get(ref.id), this.host);
       this.sessionsByRef.set(ref, session);
+      // The port keeps its events until its first listener. That listener comes a microtask after the
+      // Session exists, so that what the app attaches on hearing of the call (`newRTCSession`,
+      // `incoming`, the result of `call()`) hears the call's first events too.
+      const created = session;
+      // (A resolved promise rather than queueMicrotask, which test clocks replace.)
+      void Promise.resolve().then(() => {
+        if (!this.destroyed && ref.getSnapshot().status === 'active') this.ports.connect(ref.id, ref, (event) => created.streamAdded(event));
+      });
     }
     return session;
   }

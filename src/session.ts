@@ -5,7 +5,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DeviceIds, DialogInfo, DtmfOptions, MediaFailure, SessionState, SignalingState } from '../machines/port';
 import { toCallState } from '../machines/call.connect';
 import type { CallState, VideoState } from '../machines/call.connect';
-import type { CallCommandEvent, CallEmitted, CallEnd, StaticIdentity, TerminateKind } from '../machines/call.types';
+import type { CallCommandEvent, CallEmitted, CallEnd, MediaStreamEvent, StaticIdentity, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
 import { bodyProblem, describe, isRejectCode, isTerminateKind, isValidDtmf, mediaTypeProblem, targetProblem } from '../machines/validation';
 import { callStatusFrom, staticStatusOf } from './call-status';
@@ -889,18 +889,13 @@ export class Session {
     this.subscriptions.push(this.state$.subscribe({ complete: () => this.release() }));
     const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
     this.subscriptions.push({ unsubscribe: () => emitted.unsubscribe() } as Subscription);
-    if (this.port) {
-      const unsubscribe = this.port.subscribe((event) => {
-        if (event.type === 'MEDIA.STREAM') {
-          this.hub.emit('streamAdded', {
-            callId: this.callId,
-            communicationType: event.direction === 'local' ? 'outbound' : 'inbound',
-            stream: event.stream,
-          });
-        }
-      });
-      this.subscriptions.push({ unsubscribe } as unknown as Subscription);
-    }
+
+  }
+
+  /** @internal A media stream of the call appeared or changed (the phone's port bridge reports it). */
+  streamAdded(event: MediaStreamEvent): void {
+    if (this.destroyed) return;
+    this.hub.emit('streamAdded', { callId: this.callId, communicationType: event.direction === 'local' ? 'outbound' : 'inbound', stream: event.stream });
   }
 
   private relay(event: CallEmitted): void {

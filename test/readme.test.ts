@@ -14,5 +14,5 @@ test('the README quick start is examples/quick-start.ts, verbatim', () => {
 test('the quick start runs as written and shows the call going dialing → confirmed → held → ended', async () => {
   const lines: string[] = [];
   await quickStart((line) => lines.push(line));
-  expect(lines).toEqual(['dialing', 'answering', 'confirmed active', 'confirmed holding', 'confirmed held', 'ending', 'ended']);
+  expect(lines).toEqual(['dialing', 'confirmed active', 'confirmed holding', 'confirmed held', 'ending', 'ended']);
 });

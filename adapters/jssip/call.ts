@@ -20,7 +20,8 @@ import { endCauseOfMediaFailure, inputConstraint, mediaFailureOf } from '../../m
 import { endReportOf, type MessageLike } from './causes';
 import { dialogIds, dialogInfo } from './dialog';
 import { sendDtmf } from './dtmf';
-import { EventBuffer, stackCallback } from './event-buffer';
+import { EventBuffer } from '../event-buffer';
+import { stackBusy, stackCallback } from './stack-callback';
 import { errorText, guard, type AdapterLogger } from './exception-barrier';
 import { heldSdp } from './hold-sdp';
 import { sendInDialog } from './in-dialog';
@@ -126,6 +127,8 @@ export class JsSipCall implements CallPort {
   private readonly media: CallMedia;
   private iceTimer: ReturnType<typeof setTimeout> | null = null;
   private recordBusy = false;
+  /** The far end's re-INVITE or UPDATE being taken in, not told yet. */
+  private pendingReinvite: { readonly video: boolean } | null = null;
   private removeFixes: () => void = () => {};
 
   constructor(
@@ -136,7 +139,7 @@ export class JsSipCall implements CallPort {
     this.direction = direction;
     this.replacesCallId = init.replacesCallId ?? null;
     this.logger = env.logger;
-    this.events = new EventBuffer<CallPortEvent>(env.logger);
+    this.events = new EventBuffer<CallPortEvent>({ onListenerError: (error) => env.logger.warn('jssip adapter: port listener threw', error), stackBusy });
     this.targetIdentity = identityOfTarget(init.target ?? '');
     this.localStream = init.localStream ?? null;
     this.media = new CallMedia({
@@ -199,16 +202,20 @@ export class JsSipCall implements CallPort {
     on('connecting', () => this.announceLocalStream());
     on('progress', (e: { originator: string; response?: { status_code: number; body?: string } | null }) => {
       if (e.originator !== 'remote' || !e.response) return;
-      this.emit({ type: 'SIP.PROGRESS', code: e.response.status_code, earlyMedia: Boolean(e.response.body) });
+      const video = this.media.takeNegotiated(false);
+      this.emit({ type: 'SIP.PROGRESS', code: e.response.status_code, earlyMedia: Boolean(e.response.body), remote: null, dialog: null, video });
     });
-    on('accepted', (e: { originator: string }) => {
-      this.emit({ type: 'SIP.ACCEPTED', originator: e.originator === 'remote' ? 'remote' : 'local' });
-      this.emitIdentity();
+    // A 2xx to our INVITE fires `accepted` then, once JsSIP sent the ACK, `confirmed`: one message, told
+    // once, at `confirmed`. For an incoming call, `accepted` is our 200 going out and `confirmed` the ACK.
+    on('accepted', () => {
+      if (this.direction !== 'incoming') return;
+      this.emit({ type: 'SIP.ANSWER.SENT', remote: this.remote, dialog: null, video: this.media.takeNegotiated(true) });
     });
     on('confirmed', () => {
       this.announceLocalStream();
-      this.emit({ type: 'SIP.CONFIRMED' });
-      this.emitDialog();
+      const dialog = dialogInfo(session, this.pc);
+      if (this.direction === 'incoming') this.emit({ type: 'SIP.ACK.RECEIVED', dialog });
+      else this.emit({ type: 'SIP.ANSWERED', remote: this.remote, dialog, video: this.media.takeNegotiated(true) });
     });
     on('ended', (e: EndPayload) => this.finish('SIP.ENDED', e));
     on('failed', (e: EndPayload) => {
@@ -217,11 +224,13 @@ export class JsSipCall implements CallPort {
       if (e.cause === 'User Denied Media Access' && !this.mediaFailure) queueMicrotask(() => guard(this.logger, 'failed', () => this.finish('SIP.FAILED', e)));
       else this.finish('SIP.FAILED', e);
     });
+    // The far end's re-INVITE (or UPDATE) is told once JsSIP has taken in its offer: when the hold it
+    // changes is known (`hold`/`unhold`), else when our answer is ready (`sdp`), or when the offer failed.
     on('hold', (e: { originator: string }) => {
-      if (e.originator === 'remote') this.emit({ type: 'SIP.REMOTE_HOLD', held: true });
+      if (e.originator === 'remote') this.tellReinvite(true);
     });
     on('unhold', (e: { originator: string }) => {
-      if (e.originator === 'remote') this.emit({ type: 'SIP.REMOTE_HOLD', held: false });
+      if (e.originator === 'remote') this.tellReinvite(false);
     });
     on('newDTMF', (e: { originator: string; dtmf: { tone: string; duration: number } }) => {
       if (e.originator !== 'remote') return;
@@ -231,16 +240,25 @@ export class JsSipCall implements CallPort {
       if (e.originator !== 'remote') return;
       this.emit({ type: 'SIP.INFO.RECEIVED', contentType: e.info.contentType ?? '', body: e.info.body ?? '' });
     });
-    on('reinvite', (e: { request: { body?: string }; callback?: () => void }) => {
-      this.emit({ type: 'SIP.REINVITE', video: /^m=video [1-9]/m.test(e.request.body ?? '') });
-      const answered = this.media.remoteOffer(e.request.body ?? '');
-      if (answered) e.callback = () => guard(this.logger, 'video offer answered', answered);
+    on('reinvite', (e: { request: { body?: string }; callback?: () => void; reject?: (options?: object) => unknown }) => {
+      const body = e.request.body ?? '';
+      this.pendingReinvite = { video: /^m=video [1-9]/m.test(body) };
+      this.tellOnReject(e);
+      const answered = this.media.remoteOffer(body);
+      if (!answered) return;
+      // An offer to add video: the answer waits for the app, which the event tells at once.
+      e.callback = () => guard(this.logger, 'video offer answered', answered);
+      this.tellReinvite(session.isOnHold().remote, true);
     });
-    on('update', (e: { request: { body?: string } }) => {
-      if (e.request.body) this.emit({ type: 'SIP.REINVITE', video: /^m=video [1-9]/m.test(e.request.body) });
+    on('update', (e: { request: { body?: string }; reject?: (options?: object) => unknown }) => {
+      if (!e.request.body) return;
+      this.pendingReinvite = { video: /^m=video [1-9]/m.test(e.request.body) };
+      this.tellOnReject(e);
     });
     on('sdp', (e: { originator: string; type: string; sdp: string }) => {
-      if (e.originator === 'local' && e.type === 'answer') e.sdp = this.media.rewriteAnswer(e.sdp);
+      if (e.originator !== 'local') return;
+      if (e.type === 'answer') e.sdp = this.media.rewriteAnswer(e.sdp);
+      if (this.pendingReinvite) this.tellReinvite(session.isOnHold().remote);
     });
     on('refer', (e: IncomingReferEvent) => this.env.referReceived(this, e));
     on('replaces', (e: IncomingReplacesEvent) => this.env.replacesReceived(this, e));
@@ -261,6 +279,7 @@ export class JsSipCall implements CallPort {
     ]) {
       on(name, (error: unknown) => {
         this.mediaError = `${name.slice('peerconnection:'.length)}: ${errorText(error)}`;
+        if (this.pendingReinvite) this.tellReinvite(session.isOnHold().remote);
       });
     }
     const pc = session.connection as RTCPeerConnection | undefined;
@@ -498,7 +517,7 @@ export class JsSipCall implements CallPort {
     const session = this.session;
     if (session) for (const [name, fn] of this.attached) session.removeListener(name, fn);
     this.attached.length = 0;
-    this.events.clear();
+    this.events.dispose();
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -557,8 +576,8 @@ export class JsSipCall implements CallPort {
         if (this.pendingHold !== kind) return;
         this.pendingHold = null;
         if (this.finished) return;
-        this.emit({ type: kind === 'hold' ? 'SIP.HOLD.SUCCEEDED' : 'SIP.UNHOLD.SUCCEEDED' });
-        this.emitDialog();
+        const dialog = this.session ? dialogInfo(this.session, this.pc) : null;
+        this.emit({ type: kind === 'hold' ? 'SIP.HOLD.SUCCEEDED' : 'SIP.UNHOLD.SUCCEEDED', dialog });
       });
     let accepted = false;
     try {
@@ -583,8 +602,9 @@ export class JsSipCall implements CallPort {
 
   /**
    * Two instance-level wrappers on JsSIP's session:
-   * - `terminate` ignores calls on an ended session (JsSIP throws there, from inside its WebSocket
-   *   handler, when a late re-INVITE response arrives after a BYE: jssip-observed.md trap 3), and
+   * - `terminate` ignores calls on an ended session (JsSIP throws `InvalidStateError` there: a
+   *   re-INVITE's error response arriving after our BYE makes JsSIP call it from inside its WebSocket
+   *   message handler, and the exception stops the UA from reading further messages), and
    *   notes when JsSIP ends the call itself because a hold/unhold re-INVITE failed;
    * - `sendRequest` guards every in-dialog callback and remembers the last re-INVITE/UPDATE error.
    */
@@ -633,7 +653,8 @@ export class JsSipCall implements CallPort {
 
   /**
    * The far end answered our hold/unhold re-INVITE (or UPDATE) with an error. RFC 3261 §14.1: a failed
-   * re-INVITE leaves the session as it was. JsSIP would hang up instead (jssip-observed.md, trap 1);
+   * re-INVITE leaves the session as it was. JsSIP would hang up instead (it answers a failed hold or
+   * unhold re-INVITE by terminating the call with cause `WEBRTC_ERROR`);
    * this undoes what `hold()`/`unhold()` already did — the local hold flag, the pending local offer
    * (rolled back) and the tracks' enabled state — reports the failure and keeps the call. Returns false
    * (and JsSIP hangs up as before) only when the session's internals are not as expected.
@@ -688,6 +709,7 @@ export class JsSipCall implements CallPort {
     }
     this.media.close();
     this.pendingHold = null;
+    this.pendingReinvite = null;
     this.emit({ type, ...report });
     this.env.callEnded(this);
   }
@@ -765,16 +787,23 @@ export class JsSipCall implements CallPort {
     }
   }
 
-  private emitDialog(): void {
-    const session = this.session;
-    if (!session) return;
-    const info = dialogInfo(session, this.pc);
-    if (info) this.emit({ type: 'SIP.DIALOG', dialog: info });
+  /**
+   * The app may refuse the far end's re-INVITE or UPDATE from its own listener of the JsSIP session
+   * (`reject()` on the same event): the request is then told at once, the hold as it was.
+   */
+  private tellOnReject(e: { reject?: (options?: object) => unknown }): void {
+    const reject = e.reject;
+    if (typeof reject !== 'function') return;
+    e.reject = (options?: object) => {
+      if (this.pendingReinvite && this.session) this.tellReinvite(this.session.isOnHold().remote);
+      return reject(options);
+    };
   }
 
-  private emitIdentity(): void {
-    const session = this.session;
-    if (!session) return;
-    this.emit({ type: 'SIP.IDENTITY', remote: this.remote });
+  /** Tell the far end's re-INVITE (or UPDATE): the hold it leaves, and whether it offers to add video. */
+  private tellReinvite(held: boolean, videoOffered = false): void {
+    const video = this.pendingReinvite?.video ?? false;
+    this.pendingReinvite = null;
+    this.emit({ type: 'SIP.REINVITE', video, held, videoOffered });
   }
 }

@@ -1,5 +1,5 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { stackCallback } from './event-buffer';
+import { stackCallback } from './stack-callback';
 import { guard, type AdapterLogger } from './exception-barrier';
 
 /** The outcome of an in-dialog request: `null` on a 2xx, otherwise why it failed. */

@@ -77,6 +77,12 @@ type Decision = { readonly accept: boolean; readonly cameraId: string | undefine
 export class CallMedia {
   private readonly watched = new WeakSet<RTCPeerConnection>();
   private lastNegotiated: VideoDirections = NO_VIDEO;
+  /**
+   * Until the call is established, a change of the negotiated video is kept here rather than reported:
+   * the message that establishes the call (1xx with SDP, 2xx, our 200) carries it. `undefined` once
+   * established.
+   */
+  private untold: VideoDirections | null | undefined = null;
   private pending: 'add' | 'remove' | null = null;
   private offer: { decided: Promise<Decision>; decide: (decision: Decision) => void } | null = null;
   private screen: { readonly track: MediaStreamTrack; camera: MediaStreamTrack | null } | null = null;
@@ -106,9 +112,19 @@ export class CallMedia {
   }
 
   /**
-   * A re-INVITE arrived with this SDP. When it adds video to a call that has none, the far end's offer
-   * is reported (`SIP.VIDEO.OFFERED`) and the answer waits for {@link CallMedia.answerOffer}; returns
-   * the callback to run once the answer was sent, or null.
+   * The change of the negotiated video not reported yet (null: none), for the message that reports it;
+   * `establish` says the call is established, from when on every change is reported as it happens.
+   */
+  takeNegotiated(establish: boolean): VideoDirections | null {
+    const video = this.untold ?? null;
+    this.untold = establish ? undefined : null;
+    return video;
+  }
+
+  /**
+   * A re-INVITE arrived with this SDP. When it adds video to a call that has none, the answer waits
+   * for {@link CallMedia.answerOffer} (the caller reports the offer); returns the callback to run once
+   * the answer was sent, or null.
    */
   remoteOffer(sdp: string): (() => void) | null {
     if (this.offer || this.lastNegotiated.send || this.lastNegotiated.receive || !offersActiveVideo(sdp)) return null;
@@ -117,7 +133,6 @@ export class CallMedia {
       decide = resolve;
     });
     this.offer = { decided, decide };
-    this.host.emit({ type: 'SIP.VIDEO.OFFERED' });
     return () => {
       const accepted = this.lastNegotiated.send || this.lastNegotiated.receive;
       this.offer = null;
@@ -270,7 +285,8 @@ export class CallMedia {
     }
     if (video.send === this.lastNegotiated.send && video.receive === this.lastNegotiated.receive) return;
     this.lastNegotiated = video;
-    this.host.emit({ type: 'SIP.MEDIA.NEGOTIATED', video });
+    if (this.untold !== undefined) this.untold = video;
+    else this.host.emit({ type: 'SIP.MEDIA.NEGOTIATED', video });
   }
 
   private videoSender(): RTCRtpSender | null {

@@ -13,7 +13,8 @@ import { assertNoProblem, digestCredentialsProblem, digestUserProblem } from '..
 import { targetProblem } from '../../machines/sip-target';
 import { JsSipCall, mediaOptionsOf, type CallEnvironment, type IceGatheringOptions } from './call';
 import { userAgentCauseOf } from './causes';
-import { EventBuffer, stackCallback } from './event-buffer';
+import { EventBuffer } from '../event-buffer';
+import { stackBusy, stackCallback } from './stack-callback';
 import { errorText, guard, silentLogger, type AdapterLogger } from './exception-barrier';
 import type { MediaDevicesLike } from './media';
 import type { RecordingBackend } from './recording';
@@ -107,7 +108,7 @@ class JsSipUserAgent implements UserAgentPort {
   constructor(private options: JsSipUserAgentOptions) {
     this.jssip = options.jssip ?? loadJsSip();
     this.logger = options.logger ?? silentLogger;
-    this.events = new EventBuffer<UserAgentEvent>(this.logger);
+    this.events = new EventBuffer<UserAgentEvent>({ onListenerError: (error) => this.logger.warn('jssip adapter: port listener threw', error), stackBusy });
     this.env = {
       logger: this.logger,
       iceGathering: options.iceGathering ?? {},
@@ -254,7 +255,7 @@ class JsSipUserAgent implements UserAgentPort {
     if (ua) ua.removeAllListeners();
     for (const call of this.calls.values()) call.dispose();
     this.calls.clear();
-    this.events.clear();
+    this.events.dispose();
   }
 
   // --- internals -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import { endCauseOfMediaFailure } from '../../machines/media-errors';
 import type { CallLink, CallOwner } from './links';
 import { mediaTypeProblem } from '../../machines/sip-grammar';
 import { causeForStatus, isFinalFailure, reasonPhrase } from './causes';
-import { BufferedEmitter } from './emitter';
+import { EventBuffer } from '../event-buffer';
 import type { DialogRef, LegMessage } from './messages';
 import { syntheticStats } from './stats';
 
@@ -85,7 +85,7 @@ export class MemoryCall implements CallPort {
   readonly localIdentity: RemoteIdentity;
 
   private readonly link: CallLink<MemoryCall>;
-  private readonly events: BufferedEmitter<CallPortEvent>;
+  private readonly events: EventBuffer<CallPortEvent>;
   private readonly watchers: Array<(event: CallPortEvent) => void> = [];
   private remoteIdentity: RemoteIdentity;
   private identityAnnounced = false;
@@ -127,7 +127,7 @@ export class MemoryCall implements CallPort {
     this.link = init.link;
     this.ownStream = init.mediaStream;
     this.phase = init.direction === 'outgoing' ? 'calling' : 'ringing';
-    this.events = new BufferedEmitter((error) => this.link.reportError(error));
+    this.events = new EventBuffer<CallPortEvent>({ onListenerError: (error) => this.link.reportError(error) });
   }
 
   // ---- CallPort: state -------------------------------------------------------------------------
@@ -257,9 +257,7 @@ export class MemoryCall implements CallPort {
     this.established = true;
     this.cameraOn = options.video === true;
     this.videoLine = this.farLeg?.offeringVideo ?? false;
-    this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('Stable') });
-    this.emitNegotiated();
-    this.emit({ type: 'SIP.ACCEPTED', originator: 'local' });
+    this.emit({ type: 'SIP.ANSWER.SENT', remote: null, dialog: this.dialog('Stable'), video: this.negotiatedChange() });
     if (this.ownStream !== null) this.emit({ type: 'MEDIA.STREAM', direction: 'local', stream: this.ownStream });
     this.sendToPeer({ kind: 'ok' });
   }
@@ -462,13 +460,13 @@ export class MemoryCall implements CallPort {
     this.farLeg = peer;
     if (this.direction === 'incoming') {
       this.knownRemoteTag = peer.localTag;
-      this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('HaveRemoteOffer') });
+      this.emit({ type: 'SIP.INVITE', dialog: this.dialog('HaveRemoteOffer') });
     }
   }
 
   /** @internal report the dialog as known when the call is created. */
   announce(): void {
-    if (this.direction === 'outgoing') this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('HaveLocalOffer') });
+    if (this.direction === 'outgoing') this.emit({ type: 'SIP.INVITE', dialog: this.dialog('HaveLocalOffer') });
   }
 
   /** @internal the INVITE takes over `leg` once this call is confirmed. */
@@ -581,12 +579,9 @@ export class MemoryCall implements CallPort {
     if (this.phase !== 'calling' && this.phase !== 'ringing') return;
     const first = this.phase === 'calling';
     this.phase = 'ringing';
-    if (first) {
-      this.learnRemoteTag();
-      this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('HaveLocalOffer') });
-    }
-    this.emit({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
-    this.announceIdentity();
+    if (first) this.learnRemoteTag();
+    const dialog = first ? this.dialog('HaveLocalOffer') : null;
+    this.emit({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false, remote: this.learnIdentity(), dialog, video: null });
   }
 
   private onOk(): void {
@@ -603,13 +598,11 @@ export class MemoryCall implements CallPort {
     this.established = true;
     this.phase = 'confirmed';
     this.confirmedAt = Date.now();
-    this.emit({ type: 'SIP.DIALOG', dialog: this.dialog('Stable') });
-    this.announceIdentity();
+    const remote = this.learnIdentity();
     this.videoLine = this.offeringVideo && (peer.videoLine || peer.cameraOn);
-    this.emitNegotiated();
-    this.emit({ type: 'SIP.ACCEPTED', originator: 'remote' });
+    // The 2xx and its ACK are one step here, as on a real stack that ACKs a 2xx before reporting it.
+    this.emit({ type: 'SIP.ANSWERED', remote, dialog: this.dialog('Stable'), video: this.negotiatedChange() });
     if (peer.ownStream !== null) this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream: peer.ownStream });
-    this.emit({ type: 'SIP.CONFIRMED' });
     this.sendToPeer({ kind: 'ack' });
     this.startAutoRecord();
   }
@@ -618,9 +611,9 @@ export class MemoryCall implements CallPort {
     if (this.phase !== 'answering') return;
     this.phase = 'confirmed';
     this.confirmedAt = Date.now();
+    this.emit({ type: 'SIP.ACK.RECEIVED', dialog: null });
     const peerStream = this.farLeg?.ownStream ?? null;
     if (peerStream !== null) this.emit({ type: 'MEDIA.STREAM', direction: 'remote', stream: peerStream });
-    this.emit({ type: 'SIP.CONFIRMED' });
     this.startAutoRecord();
     const replaced = this.replacedLeg;
     this.replacedLeg = null;
@@ -659,11 +652,8 @@ export class MemoryCall implements CallPort {
     if (this.phase !== 'confirmed' || this.pendingReinvite !== null) return respond(491, reasonPhrase(491));
     const fault = this.owner.takeReinviteFault();
     if (fault !== null) return respond(fault.code, fault.reason ?? reasonPhrase(fault.code));
-    this.emit({ type: 'SIP.REINVITE', video: false });
-    if (this.remoteHeldFlag !== hold) {
-      this.remoteHeldFlag = hold;
-      this.emit({ type: 'SIP.REMOTE_HOLD', held: hold });
-    }
+    this.remoteHeldFlag = hold;
+    this.emit({ type: 'SIP.REINVITE', video: false, held: hold, videoOffered: false });
     respond(200, 'OK');
   }
 
@@ -672,7 +662,7 @@ export class MemoryCall implements CallPort {
     this.pendingReinvite = null;
     if (code >= 200 && code < 300) {
       this.localHeld = hold;
-      return this.emit({ type: hold ? 'SIP.HOLD.SUCCEEDED' : 'SIP.UNHOLD.SUCCEEDED' });
+      return this.emit({ type: hold ? 'SIP.HOLD.SUCCEEDED' : 'SIP.UNHOLD.SUCCEEDED', dialog: null });
     }
     this.emit({ type: hold ? 'SIP.HOLD.FAILED' : 'SIP.UNHOLD.FAILED', code, reason });
   }
@@ -683,12 +673,18 @@ export class MemoryCall implements CallPort {
     return { send: this.cameraOn, receive: peer.cameraOn };
   }
 
-  private emitNegotiated(): void {
+  /** The negotiated video when the last offer/answer changed it, else null. */
+  private negotiatedChange(): VideoDirections | null {
     const video = this.negotiated();
     const last = this.lastNegotiated;
-    if (last.send === video.send && last.receive === video.receive) return;
+    if (last.send === video.send && last.receive === video.receive) return null;
     this.lastNegotiated = video;
-    this.emit({ type: 'SIP.MEDIA.NEGOTIATED', video });
+    return video;
+  }
+
+  private emitNegotiated(): void {
+    const video = this.negotiatedChange();
+    if (video) this.emit({ type: 'SIP.MEDIA.NEGOTIATED', video });
   }
 
   private videoReinvite(add: boolean, cameraId: string | undefined): void {
@@ -713,7 +709,10 @@ export class MemoryCall implements CallPort {
     if (this.phase !== 'confirmed' || this.pendingReinvite !== null || this.videoOfferPending) return respond(491, reasonPhrase(491), false);
     const fault = this.owner.takeReinviteFault();
     if (fault !== null) return respond(fault.code, fault.reason ?? reasonPhrase(fault.code), false);
-    this.emit({ type: 'SIP.REINVITE', video: add });
+    // An offer to add video waits for the app's answer, which may come while the event is delivered.
+    const videoOffered = add && !this.videoLine;
+    if (videoOffered) this.videoOfferPending = true;
+    this.emit({ type: 'SIP.REINVITE', video: add, held: this.remoteHeldFlag, videoOffered });
     if (!add) {
       this.videoLine = false;
       this.cameraOn = false;
@@ -721,9 +720,7 @@ export class MemoryCall implements CallPort {
       respond(200, 'OK', false);
       return this.emitNegotiated();
     }
-    if (this.videoLine) return respond(200, 'OK', true);
-    this.videoOfferPending = true;
-    this.emit({ type: 'SIP.VIDEO.OFFERED' });
+    if (!videoOffered) respond(200, 'OK', true);
   }
 
   private answerVideoOffer(accept: boolean, cameraId: string | undefined): void {
@@ -788,13 +785,14 @@ export class MemoryCall implements CallPort {
     if (this.farLeg !== null) this.knownRemoteTag = this.farLeg.localTag;
   }
 
-  private announceIdentity(): void {
-    if (this.identityAnnounced || this.farLeg === null || this.direction !== 'outgoing') return;
+  /** The far end's identity, the first time a response of the far leg tells it (with a display name). */
+  private learnIdentity(): RemoteIdentity | null {
+    if (this.identityAnnounced || this.farLeg === null || this.direction !== 'outgoing') return null;
     this.identityAnnounced = true;
     const identity = this.farLeg.localIdentity;
-    if (identity.name === null) return;
+    if (identity.name === null) return null;
     this.remoteIdentity = identity;
-    this.emit({ type: 'SIP.IDENTITY', remote: identity });
+    return identity;
   }
 
   private finish(report: EndReport): void {

@@ -9,7 +9,7 @@ import type {
 import { MemoryCall } from './call';
 import type { AgentLink, CallOwner } from './links';
 import { reasonPhrase, userAgentCauseForStatus } from './causes';
-import { BufferedEmitter } from './emitter';
+import { EventBuffer } from '../event-buffer';
 import { endCauseOfMediaFailure } from '../../machines/media-errors';
 import type { MemoryFaults, ScriptedResponse } from './faults';
 import type { DialogRef } from './messages';
@@ -57,7 +57,7 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner<MemoryCall> {
   faults: MemoryFaults = {};
 
   private readonly network: AgentLink<MemoryCall, MemoryUserAgent>;
-  private readonly events: BufferedEmitter<UserAgentEvent>;
+  private readonly events: EventBuffer<UserAgentEvent>;
   private readonly calls = new Map<string, MemoryCall>();
   private readonly refers = new Map<string, PendingRefer>();
   private readonly noAnswerTimeoutMs: number;
@@ -77,7 +77,7 @@ export class MemoryUserAgent implements UserAgentPort, CallOwner<MemoryCall> {
     this.uri = uriFor(options.number, network.domain);
     this.noAnswerTimeoutMs = options.noAnswerTimeoutMs ?? noAnswerTimeoutMs;
     this.credentials = { authorizationUser: options.number, password: options.password, ha1: options.ha1 };
-    this.events = new BufferedEmitter((error) => network.reportError(error));
+    this.events = new EventBuffer<UserAgentEvent>({ onListenerError: (error) => network.reportError(error) });
   }
 
   // ---- State for tests -------------------------------------------------------------------------
@@ -406,7 +406,7 @@ function relayProgress(call: MemoryCall, referLeg: MemoryCall): void {
   call.watch((event) => {
     if (settled) return;
     if (event.type === 'SIP.PROGRESS') referLeg.notifyReferrer(event.code, reasonPhrase(event.code));
-    if (event.type === 'SIP.ACCEPTED') {
+    if (event.type === 'SIP.ANSWERED') {
       settled = true;
       referLeg.notifyReferrer(200, reasonPhrase(200));
     }

@@ -38,10 +38,8 @@ export class FarEnd {
 /** Label of a port event kind, with the detail that decides what it does. */
 export function kindOf(event: CallPortEvent): string {
   switch (event.type) {
-    case 'SIP.REMOTE_HOLD':
-      return event.held ? 'SIP.REMOTE_HOLD (held)' : 'SIP.REMOTE_HOLD (resumed)';
-    case 'SIP.DIALOG':
-      return `SIP.DIALOG (${event.dialog.signalingState})`;
+    case 'SIP.REINVITE':
+      return event.held ? 'SIP.REINVITE (held)' : 'SIP.REINVITE (resumed)';
     case 'SIP.PROGRESS':
       return `SIP.PROGRESS (${event.code})`;
     default:

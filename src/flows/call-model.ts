@@ -68,9 +68,11 @@ export const TARGET = '1003';
 
 /** Concrete events, with the payloads the memory adapter really produces for them. */
 export const E = {
-  progress180: { type: 'SIP.PROGRESS', code: 180, earlyMedia: false },
-  acceptedRemote: { type: 'SIP.ACCEPTED', originator: 'remote' },
-  confirmed: { type: 'SIP.CONFIRMED' },
+  progress180: { type: 'SIP.PROGRESS', code: 180, earlyMedia: false, remote: null, dialog: null, video: null },
+  /** The far end's 2xx to our INVITE, ACKed: the outgoing call is established. */
+  answered: { type: 'SIP.ANSWERED', remote: null, dialog: null, video: null },
+  /** The ACK to our 200: the incoming call is established. */
+  ackReceived: { type: 'SIP.ACK.RECEIVED', dialog: null },
   /** Peer busy: scripted `rejectIncoming` 486 (before the INVITE arrives) or `peer.reject(486)` while ringing. */
   failedBusy: { type: 'SIP.FAILED', cause: 'busy', code: 486, originator: 'remote', reason: 'Busy Here' },
   /** Peer declines while ringing: `peer.reject(603)`. */
@@ -95,14 +97,16 @@ export const E = {
   endedRemote: { type: 'SIP.ENDED', cause: 'bye', code: null, originator: 'remote', reason: 'Terminated' },
   /** Incoming, answered but not yet ACKed, our transport drops. */
   endedConnection: { type: 'SIP.ENDED', cause: 'connection-error', code: null, originator: 'system', reason: 'Connection Error' },
-  holdOk: { type: 'SIP.HOLD.SUCCEEDED' },
+  holdOk: { type: 'SIP.HOLD.SUCCEEDED', dialog: null },
   /** Scripted on the peer: `rejectReinvite` 488. */
   holdFailed: { type: 'SIP.HOLD.FAILED', code: 488, reason: 'Not Acceptable Here' },
-  unholdOk: { type: 'SIP.UNHOLD.SUCCEEDED' },
+  unholdOk: { type: 'SIP.UNHOLD.SUCCEEDED', dialog: null },
   /** Scripted on the peer: `rejectReinvite` 500. */
   unholdFailed: { type: 'SIP.UNHOLD.FAILED', code: 500, reason: 'Server Internal Error' },
-  remoteHeld: { type: 'SIP.REMOTE_HOLD', held: true },
-  remoteResumed: { type: 'SIP.REMOTE_HOLD', held: false },
+  /** The far end's re-INVITE putting us on hold. */
+  remoteHeld: { type: 'SIP.REINVITE', video: false, held: true, videoOffered: false },
+  /** The far end's re-INVITE taking us off hold. */
+  remoteResumed: { type: 'SIP.REINVITE', video: false, held: false, videoOffered: false },
   recordRecording: { type: 'SIP.RECORD.SUCCEEDED', state: 'recording' },
   recordPaused: { type: 'SIP.RECORD.SUCCEEDED', state: 'paused' },
   referAccepted: { type: 'SIP.REFER.ACCEPTED' },
@@ -247,17 +251,16 @@ export type Realizable = (snapshot: CallSnapshot) => CallEvent[];
 export function realizableEvents(snapshot: CallSnapshot): CallEvent[] {
   const { direction, pendingEnd } = snapshot.context;
   if (snapshot.matches('dialing')) {
-    return [E.progress180, E.acceptedRemote, E.failedBusy, E.failedUnavailable, E.failedConnection, E.hangup];
+    return [E.progress180, E.answered, E.failedBusy, E.failedUnavailable, E.failedConnection, E.hangup];
   }
   if (snapshot.matches('ringing')) {
     return direction === 'outgoing'
-      ? [E.acceptedRemote, E.failedBusy, E.failedDeclined, E.failedUnavailable, E.failedConnection, E.failedNoAnswerRemote, E.hangup]
+      ? [E.answered, E.failedBusy, E.failedDeclined, E.failedUnavailable, E.failedConnection, E.failedNoAnswerRemote, E.hangup]
       : [E.answer, E.reject, E.hangup, E.failedCanceledRemote, E.failedNoAnswerSystem, E.failedConnection];
   }
   if (snapshot.matches('answering')) {
-    // Outgoing `answering` lives between SIP.ACCEPTED and SIP.CONFIRMED of one delivery: it is
-    // observed on state$, but nothing can be done in it. The incoming one waits for the ACK.
-    return direction === 'outgoing' ? [E.confirmed] : [E.confirmed, E.hangup, E.endedConnection];
+    // Only an incoming call answers (our 200 is out): it waits for the ACK.
+    return direction === 'outgoing' ? [] : [E.ackReceived, E.hangup, E.endedConnection];
   }
   if (snapshot.matches('confirmed')) return confirmedEvents(snapshot);
   if (snapshot.matches('ending')) {

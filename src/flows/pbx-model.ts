@@ -13,8 +13,8 @@ import type { CallModel, CallPath, CallSnapshot } from './call-model';
  */
 const PBX_EVENTS: readonly CallEvent[] = [
   E.progress180,
-  E.acceptedRemote,
-  E.confirmed,
+  E.answered,
+  E.ackReceived,
   E.failedBusy,
   E.failedDeclined,
   E.failedCanceledRemote,
@@ -50,7 +50,7 @@ const PBX_EVENTS: readonly CallEvent[] = [
 export function pbxRealizableEvents(snapshot: CallSnapshot): CallEvent[] {
   if (snapshot.matches('dialing')) return [E.progress180];
   // Between our 200 and the caller's ACK there is no time a person could act in.
-  if (snapshot.matches('answering')) return [E.confirmed];
+  if (snapshot.matches('answering')) return [E.ackReceived];
   return realizableEvents(snapshot)
     .filter((event) => PBX_EVENTS.some((allowed) => equal(allowed, event)))
     .map((event) => (equal(event, E.failedCanceledLocal) ? CANCELED_LOCAL : equal(event, E.failedCanceledRemote) ? CANCELED_REMOTE : event));

@@ -298,7 +298,7 @@ class FlowRun {
         if (!consultation) throw new StepFailure('the call has no consultation call', this.last());
         return this.ok('consultation hangup', consultation.hangup(), consultation);
       }
-      case 'SIP.ACCEPTED':
+      case 'SIP.ANSWERED':
         if (call.state.phase === 'ringing') return this.okResult('the far end answers', this.peerSession().answer(this.media()));
         return;
       case 'SIP.FAILED': {
@@ -313,7 +313,7 @@ class FlowRun {
         const peer = this.peerSession();
         return this.ok('the far end hangs up', peer.hangup(), peer);
       }
-      case 'SIP.REMOTE_HOLD': {
+      case 'SIP.REINVITE': {
         const peer = this.peerSession();
         // The far end's previous hold or resume must be settled before it can send another.
         await this.within(

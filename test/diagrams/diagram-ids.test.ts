@@ -24,9 +24,9 @@ test('a fresh call is in its root and, eventlessly, in dialing', () => {
 
 test('a held call lists every region of confirmed, each active leaf and its ancestors', () => {
   const call = startCall();
-  call.port({ type: 'SIP.CONFIRMED' } as never);
+  call.port({ type: 'SIP.ANSWERED', remote: null, dialog: null, video: null } as never);
   call.send({ type: 'CALL.HOLD' });
-  call.port({ type: 'SIP.HOLD.SUCCEEDED' } as never);
+  call.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null } as never);
   expect(call.snapshot.matches({ confirmed: { hold: 'held' } })).toBe(true);
   expect(activeStatePaths(call.snapshot)).toEqual([
     'call',

@@ -45,9 +45,9 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     const out = from.call(to);
     const inc = await to.incoming(mark);
     inc.call.answer(to.media());
-    await out.events.waitFor('SIP.CONFIRMED');
+    await out.events.waitFor('SIP.ANSWERED');
     const ms = performance.now() - t0;
-    await inc.events.waitFor('SIP.CONFIRMED');
+    await inc.events.waitFor('SIP.ACK.RECEIVED');
     return { out, inc, ms };
   }
 
@@ -90,14 +90,17 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
   test('A calls B, B answers: both confirmed, dialogs mirror, RTP flows both ways', async () => {
     const { out, inc, ms } = await establish(a, b);
     console.log(`call() → confirmed: ${ms.toFixed(1)} ms`);
-    expect(out.events.types()).toEqual(expect.arrayContaining(['SIP.PROGRESS', 'SIP.ACCEPTED', 'SIP.CONFIRMED', 'SIP.DIALOG']));
-    expect(out.events.all('SIP.ACCEPTED')[0]!.originator).toBe('remote');
-    expect(inc.events.all('SIP.ACCEPTED')[0]!.originator).toBe('local');
+    expect(out.events.types()).toEqual(expect.arrayContaining(['SIP.PROGRESS', 'SIP.ANSWERED']));
+    // One event per message: the 2xx (with its ACK) at A; our 200 and the ACK at B.
+    expect(out.events.all('SIP.ANSWERED')).toHaveLength(1);
+    expect(out.events.all('SIP.ANSWERED')[0]!.remote?.number).toBe('1002');
+    expect(inc.events.all('SIP.ANSWER.SENT')).toHaveLength(1);
+    expect(inc.events.all('SIP.ACK.RECEIVED')).toHaveLength(1);
     expect(inc.call.direction).toBe('incoming');
     expect(inc.call.remote.number).toBe('1001');
     expect(out.call.callId).toBe(inc.call.callId);
-    const da = (await out.events.waitFor('SIP.DIALOG')).dialog;
-    const db = (await inc.events.waitFor('SIP.DIALOG')).dialog;
+    const da = (await out.events.waitFor('SIP.ANSWERED')).dialog!;
+    const db = (await inc.events.waitFor('SIP.ACK.RECEIVED')).dialog!;
     expect(da.callId).toBe(db.callId);
     expect(da.localTag).toBe(db.remoteTag);
     expect(da.remoteTag).toBe(db.localTag);
@@ -166,11 +169,11 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     expect(['address-incomplete', 'internal-error']).toContain(failed.cause);
   });
 
-  test('hold/unhold: committed on the re-INVITE answer at A, SIP.REMOTE_HOLD at B; mute', async () => {
+  test('hold/unhold: committed on the re-INVITE answer at A, one SIP.REINVITE (held) at B; mute', async () => {
     const { out, inc } = await establish(a, b);
     out.call.hold();
     await out.events.waitFor('SIP.HOLD.SUCCEEDED');
-    expect(await inc.events.waitFor('SIP.REMOTE_HOLD')).toMatchObject({ held: true });
+    expect(await inc.events.waitFor('SIP.REINVITE')).toMatchObject({ held: true });
     expect(inc.events.all('SIP.REINVITE')).toHaveLength(1);
     // a second hold is refused without touching the call
     out.call.hold();
@@ -178,7 +181,7 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     const mark = inc.events.mark();
     out.call.unhold();
     await out.events.waitFor('SIP.UNHOLD.SUCCEEDED');
-    expect(await inc.events.waitFor('SIP.REMOTE_HOLD', { from: mark })).toMatchObject({ held: false });
+    expect(await inc.events.waitFor('SIP.REINVITE', { from: mark })).toMatchObject({ held: false });
     out.call.mute();
     const session = out.call.native as { isMuted(): { audio: boolean } };
     expect(session.isMuted().audio).toBe(true);
@@ -203,7 +206,7 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     const mark = inc.events.mark();
     out.call.hold();
     await out.events.waitFor('SIP.HOLD.SUCCEEDED');
-    expect(await inc.events.waitFor('SIP.REMOTE_HOLD', { from: mark })).toMatchObject({ held: true });
+    expect(await inc.events.waitFor('SIP.REINVITE', { from: mark })).toMatchObject({ held: true });
     expect(session.connection.signalingState).toBe('stable');
     out.call.unhold();
     await out.events.waitFor('SIP.UNHOLD.SUCCEEDED');
@@ -279,8 +282,8 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     const cb = await c.incoming(cMark);
     expect(cb.call.remote.number).toBe('1002');
     cb.call.answer(c.media());
-    await bc.events.waitFor('SIP.CONFIRMED');
-    await cb.events.waitFor('SIP.CONFIRMED');
+    await bc.events.waitFor('SIP.ANSWERED');
+    await cb.events.waitFor('SIP.ACK.RECEIVED');
     await ab.events.waitFor('SIP.REFER.ACCEPTED');
     const final = await ab.events.waitFor('SIP.REFER.NOTIFY', { where: (e) => e.code >= 200 });
     expect(final.code).toBe(200);
@@ -314,11 +317,12 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     expect(cb.call.replacesCallId).toBe(ca.call.callId);
     // RFC 3891 from C's side: to-tag is C's local tag of the replaced dialog, from-tag its remote tag
     const replaces = (cb.call.native as { _request: { replaces: { call_id: string; to_tag: string; from_tag: string } } })._request.replaces;
-    const cDialog = (await ca.events.waitFor('SIP.DIALOG')).dialog;
+    // C's leg is established by the 2xx it got (C called A) or by the ACK it got (A called C).
+    const cDialog = (ca.call.direction === 'outgoing' ? (await ca.events.waitFor('SIP.ANSWERED')).dialog : (await ca.events.waitFor('SIP.ACK.RECEIVED')).dialog)!;
     expect(replaces).toMatchObject({ call_id: cDialog.callId, to_tag: cDialog.localTag, from_tag: cDialog.remoteTag });
     cb.call.answer(c.media());
-    await bc.events.waitFor('SIP.CONFIRMED');
-    await cb.events.waitFor('SIP.CONFIRMED');
+    await bc.events.waitFor('SIP.ANSWERED');
+    await cb.events.waitFor('SIP.ACK.RECEIVED');
     // C's consultation leg is replaced; A's consultation leg gets C's BYE
     expect(await ca.events.waitFor('SIP.ENDED')).toMatchObject({ cause: 'replaced', originator: 'local' });
     expect(await ac.events.waitFor('SIP.ENDED')).toMatchObject({ cause: 'bye', originator: 'remote' });
@@ -365,7 +369,7 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     expect(await packetsReceived(inc.call)).toBeGreaterThan(before);
     out.call.hold();
     await out.events.waitFor('SIP.HOLD.SUCCEEDED');
-    expect(await inc.events.waitFor('SIP.REMOTE_HOLD')).toMatchObject({ held: true });
+    expect(await inc.events.waitFor('SIP.REINVITE')).toMatchObject({ held: true });
     await hangupBoth(out, inc);
     expect(inc.events.all('SIP.ENDED')[0]).toMatchObject({ cause: 'bye', originator: 'remote' });
   });
@@ -388,7 +392,7 @@ describeIntegration('JsSIP adapter ports against Kamailio', () => {
     expect(out.events.all('SIP.ENDED')).toHaveLength(0);
     inc.call.hold();
     await inc.events.waitFor('SIP.HOLD.SUCCEEDED');
-    expect(await out.events.waitFor('SIP.REMOTE_HOLD')).toMatchObject({ held: true });
+    expect(await out.events.waitFor('SIP.REINVITE')).toMatchObject({ held: true });
     await hangupBoth(inc, out);
   });
 });

@@ -22,7 +22,7 @@ const RECORDER = 'recording needs a recording backend on the PBX; callstate-flow
 const REFUSING_PEER = 'a healthy far end accepts it; a refusing one is a scripted peer (memory faults, or sipp through Kamailio)';
 export const ONLY_TEST_DOUBLE: Readonly<Record<string, string>> = {
   'call.dialing CALL.HANGUP': 'a JsSIP callee answers 180 at once: `dialing` lasts one round trip, too short for a person',
-  'call.dialing SIP.ACCEPTED':
+  'call.dialing SIP.ANSWERED':
     'a phone rings (180) before its user can answer; on the real stack sipp answers at once (test/integration/flows-sipp.test.ts)',
   'call.answering CALL.HANGUP': 'between our 200 and the ACK there is one round trip, too short for a person',
   'call.confirmed.hold.holding SIP.HOLD.FAILED': `${REFUSING_PEER}; on the real stack sipp refuses it (test/integration/flows-sipp.test.ts)`,

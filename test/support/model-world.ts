@@ -93,7 +93,7 @@ export class ModelRun {
     // test in the same breath as CALL.TRANSFER.CONSULT, two model steps in one.
     this.self = party(SELF, this.model.direction === 'incoming' ? calleeTimeout : undefined, { recordPermissions: 2, autoHold: false });
     // autoHold off on "peer" too: accepting a REFER places a new call, and autoHold would put the
-    // call under test on hold (SIP.REMOTE_HOLD) in the middle of the transfer outcome.
+    // call under test on hold (the far end's SIP.REINVITE) in the middle of the transfer outcome.
     this.peer = party(PEER, this.model.direction === 'outgoing' ? calleeTimeout : undefined, { autoHold: false });
     this.target = party(TARGET, undefined, {});
     this.self.phone.on('newRTCSession', ({ session }) => {
@@ -222,7 +222,7 @@ export class ModelRun {
   private placeOutgoing(): void {
     const first = this.steps[1]?.event;
     // Outcomes of the INVITE itself must be scripted before it is sent.
-    if (first && same(first, E.acceptedRemote)) this.peerAutoAnswer = true;
+    if (first && same(first, E.answered)) this.peerAutoAnswer = true;
     if (first && same(first, E.failedBusy)) this.peer.ua.faults = { rejectIncoming: { code: 486 } };
     if (first && same(first, E.failedUnavailable)) this.peer.ua.dropTransport();
     this.expectOk(this.self.phone.call(PEER), 'self calls peer');
@@ -359,7 +359,7 @@ export class ModelRun {
         });
 
       // -- the far end, the network and the stack
-      case 'SIP.ACCEPTED':
+      case 'SIP.ANSWERED':
         // From dialing: the peer answers as the INVITE arrives (scripted in init).
         return phase === 'ringing' ? later(() => this.expectOk(this.peerSession().answer(), 'peer answers')) : PASSIVE;
       case 'SIP.FAILED':
@@ -380,7 +380,7 @@ export class ModelRun {
         if (same(event, E.endedConnection)) return immediate(() => this.self.ua.dropTransport());
         if (same(event, E.endedRemote)) return later(() => this.peerDoes('hangup', (peer) => peer.hangup()));
         throw new Error(`no driver for ${describeEvent(event)} in ${phase}`);
-      case 'SIP.REMOTE_HOLD':
+      case 'SIP.REINVITE':
         return {
           mode: 'async',
           run: async () => {
@@ -391,7 +391,7 @@ export class ModelRun {
           },
         };
       default:
-        // SIP.PROGRESS, SIP.CONFIRMED, SIP.HOLD/UNHOLD outcomes, SIP.RECORD.*, SIP.REFER.*: the
+        // SIP.PROGRESS, SIP.ACK.RECEIVED, SIP.HOLD/UNHOLD outcomes, SIP.RECORD.*, SIP.REFER.*: the
         // deliveries already under way (with faults scripted by the command) produce them.
         return PASSIVE;
     }

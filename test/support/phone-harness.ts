@@ -10,8 +10,6 @@ import type { CallEvent } from '../../machines/call.types';
 import type { AgentEvent, PhoneEmitted, PhoneEvent, PhoneInput } from '../../machines/phone.types';
 import { recordingSip, recordingUa, remote } from './recording-port';
 
-type SipEvent = Exclude<CallPortEvent, { type: 'MEDIA.STREAM' }>;
-
 const running = new Set<{ stop(): void }>();
 
 /** Stop every actor started by this harness (call from afterEach: ending/retry timers would keep Jest alive). */
@@ -24,9 +22,10 @@ export function startPhone(input: PhoneInput = {}) {
   const ua = recordingUa();
   const sip = recordingSip();
   const machine = phoneMachine.provide({
-    actors: { ua: ua.logic, call: callMachine.provide({ actors: { sip: sip.logic } }) },
+    actors: { ua: ua.logic, call: callMachine.provide({ actions: { tellPort: sip.tellPort } }) },
   });
   const actor = createActor(machine, { input });
+  sip.resolveWith((callId) => actor.getSnapshot().context.calls[callId]?.ref);
   const emitted: PhoneEmitted[] = [];
   const errors: unknown[] = [];
   actor.on('*', (event) => {
@@ -53,7 +52,7 @@ export function startPhone(input: PhoneInput = {}) {
     /** The user agent reports `event`. */
     agent: (event: AgentEvent): void => ua.send(event),
     /** The port of call `callId` reports `event`. */
-    port: (callId: string, event: SipEvent): void => sip.send(callId, event),
+    port: (callId: string, event: CallPortEvent): void => sip.send(callId, event),
     /** Send a command straight to a call actor (as the facade's Session does). */
     toCall: (callId: string, event: CallEvent): void => {
       const entry = actor.getSnapshot().context.calls[callId];
@@ -98,10 +97,11 @@ export function startPhone(input: PhoneInput = {}) {
       if (snap.context.direction === 'incoming') {
         actor.send({ type: 'PHONE.ANSWER', callId, options: {} });
       } else {
-        sip.send(callId, { type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
-        sip.send(callId, { type: 'SIP.ACCEPTED', originator: 'remote' });
+        sip.send(callId, { type: 'SIP.PROGRESS', code: 180, earlyMedia: false, remote: null, dialog: null, video: null });
+        sip.send(callId, { type: 'SIP.ANSWERED', remote: null, dialog: null, video: null });
+        return;
       }
-      sip.send(callId, { type: 'SIP.CONFIRMED' });
+      sip.send(callId, { type: 'SIP.ACK.RECEIVED', dialog: null });
     },
     /** The far end hangs up call `callId`. */
     remoteBye(callId: string): void {

@@ -1,59 +1,57 @@
 /**
- * Recording doubles for the machines' invoked children: a `sip` double for call actors and a `ua`
- * double for the phone. Each records every command it receives and can send SIP/UA events back to
- * the machine that invoked it, on demand.
+ * Recording doubles for the machines' effects: a port double for call actors (their `tellPort`
+ * action) and a `ua` double for the phone (its invoked `ua` actor). Each records every command it
+ * receives and can send SIP/UA events to the machine, on demand.
  */
 import { fromCallback } from 'xstate';
 import type { CallPortEvent, RemoteIdentity } from '../../machines/port';
-import type { CallPortCommand } from '../../machines/call.types';
+import type { CallEvent, CallPortCommand } from '../../machines/call.types';
 import type { AgentCommand, AgentEvent } from '../../machines/phone.types';
 
-type SipEvent = Exclude<CallPortEvent, { type: 'MEDIA.STREAM' }>;
-
-/** What one call's `sip` double saw. */
+/** What one call's port double saw. */
 export interface SipChannel {
   readonly callId: string;
   readonly commands: CallPortCommand[];
-  /** The `sendBack` of the running double, once the call actor started it. */
-  sendBack: ((event: SipEvent) => void) | null;
-  /** True once the call actor stopped its `sip` child. */
-  stopped: boolean;
 }
 
-/** A `sip` actor implementation recording per call (keyed by the `callId` input). */
+/** Where the double delivers a call's port events: the call actor of that id, if it exists. */
+export type CallResolver = (callId: string) => { send(event: CallEvent): void } | undefined;
+
+/**
+ * A port double recording per call: `tellPort` is the call machine's action implementation (keyed by
+ * the call's id); `send` delivers a port event to the call actor `resolve` finds, as the phone's port
+ * bridge does.
+ */
 export function recordingSip() {
   const channels = new Map<string, SipChannel>();
+  let resolve: CallResolver = () => undefined;
   const channel = (callId: string): SipChannel => {
     let found = channels.get(callId);
     if (!found) {
-      found = { callId, commands: [], sendBack: null, stopped: false };
+      found = { callId, commands: [] };
       channels.set(callId, found);
     }
     return found;
   };
-  const logic = fromCallback<CallPortCommand, { callId: string }>(({ input, receive, sendBack }) => {
-    const ch = channel(input.callId);
-    ch.sendBack = sendBack as (event: SipEvent) => void;
-    ch.stopped = false;
-    receive((command) => {
-      ch.commands.push(command);
-    });
-    return () => {
-      ch.stopped = true;
-    };
-  });
+  const tellPort = ({ context }: { context: { callId: string } }, command: CallPortCommand): void => {
+    channel(context.callId).commands.push(command);
+  };
   return {
-    logic,
+    tellPort,
     channel,
+    /** Where `send` finds the call actors. */
+    resolveWith(resolver: CallResolver): void {
+      resolve = resolver;
+    },
     /** Commands the call `callId` sent to its port so far. */
     commands: (callId: string): CallPortCommand[] => channel(callId).commands,
     /** Command types only, for terse assertions. */
     types: (callId: string): string[] => channel(callId).commands.map((c) => c.type),
-    /** Report a SIP event from the port of call `callId`. */
-    send(callId: string, event: SipEvent): void {
-      const ch = channel(callId);
-      if (!ch.sendBack) throw new Error(`no sip double running for ${callId}`);
-      ch.sendBack(event);
+    /** Report an event from the port of call `callId`. */
+    send(callId: string, event: CallPortEvent): void {
+      const call = resolve(callId);
+      if (!call) throw new Error(`no call actor ${callId}`);
+      call.send(event);
     },
     clear(callId: string): void {
       channel(callId).commands.length = 0;

@@ -2,7 +2,7 @@
  * Call machine, the regions of `confirmed`: local hold (with rollbacks), remote hold, mute,
  * record (permissions 0/1/2, pending states, rollbacks, backend state) and DTMF.
  */
-import { confirmedIncoming, confirmedOutgoing, DTMF_OPTIONS, startCall, stopAllCalls } from '../support/call-harness';
+import { confirmedIncoming, confirmedOutgoing, DTMF_OPTIONS, startCall, stopAllCalls, reinvite } from '../support/call-harness';
 import type { CallHarness } from '../support/call-harness';
 
 afterEach(stopAllCalls);
@@ -29,7 +29,7 @@ describe('call machine: local hold', () => {
     expect(h.commands()).toEqual([{ type: 'PORT.HOLD' }]);
     expect(h.snapshot.hasTag('held')).toBe(false);
     expect(h.snapshot.context.times.heldSince).toBeNull();
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     expect(holdValue(h)).toBe('held');
     expect(h.snapshot.hasTag('held')).toBe(true);
     expect(h.snapshot.context.times.heldSince).toBe(NOW);
@@ -54,14 +54,14 @@ describe('call machine: local hold', () => {
   it('held → resuming (PORT.UNHOLD) → active on SIP.UNHOLD.SUCCEEDED, counting the held time', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     jest.advanceTimersByTime(3000);
     h.clearCommands();
     h.send({ type: 'CALL.UNHOLD' });
     expect(holdValue(h)).toBe('resuming');
     expect(h.snapshot.hasTag('held')).toBe(true);
     expect(h.commands()).toEqual([{ type: 'PORT.UNHOLD' }]);
-    h.port({ type: 'SIP.UNHOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.UNHOLD.SUCCEEDED', dialog: null });
     expect(holdValue(h)).toBe('active');
     expect(h.snapshot.hasTag('held')).toBe(false);
     expect(h.snapshot.context.times.heldSince).toBeNull();
@@ -71,7 +71,7 @@ describe('call machine: local hold', () => {
   it('rolls back resuming → held on SIP.UNHOLD.FAILED and emits call.unhold.failed', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.send({ type: 'CALL.UNHOLD' });
     h.port({ type: 'SIP.UNHOLD.FAILED', code: 500, reason: 'Server Error' });
     expect(holdValue(h)).toBe('held');
@@ -96,7 +96,7 @@ describe('call machine: local hold', () => {
   it('CALL.HOLD is refused while held or resuming', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     expect(h.can({ type: 'CALL.HOLD' })).toBe(false);
     h.send({ type: 'CALL.UNHOLD' });
     expect(h.can({ type: 'CALL.HOLD' })).toBe(false);
@@ -106,7 +106,7 @@ describe('call machine: local hold', () => {
 
   it('stray hold outcomes in the wrong state are ignored', () => {
     const h = confirmedOutgoing();
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.port({ type: 'SIP.UNHOLD.FAILED', code: null, reason: 'x' });
     expect(holdValue(h)).toBe('active');
     expect(h.emitted).toEqual([]);
@@ -114,9 +114,9 @@ describe('call machine: local hold', () => {
 });
 
 describe('call machine: remote hold is independent of local hold', () => {
-  it('SIP.REMOTE_HOLD moves only the remoteHold region', () => {
+  it('the far end\'s hold re-INVITE (SIP.REINVITE) moves only the remoteHold region', () => {
     const h = confirmedIncoming();
-    h.port({ type: 'SIP.REMOTE_HOLD', held: true });
+    h.port(reinvite(true));
     expect(h.snapshot.matches({ confirmed: { remoteHold: 'held' } })).toBe(true);
     expect(h.snapshot.hasTag('remotelyHeld')).toBe(true);
     expect(holdValue(h)).toBe('active');
@@ -126,11 +126,11 @@ describe('call machine: remote hold is independent of local hold', () => {
 
   it('we can hold and unhold while remotely held, and the far end resuming does not unhold us', () => {
     const h = confirmedIncoming();
-    h.port({ type: 'SIP.REMOTE_HOLD', held: true });
+    h.port(reinvite(true));
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     expect(holdValue(h)).toBe('held');
-    h.port({ type: 'SIP.REMOTE_HOLD', held: false });
+    h.port(reinvite(false));
     expect(h.snapshot.matches({ confirmed: { remoteHold: 'notHeld' } })).toBe(true);
     expect(holdValue(h)).toBe('held');
     expect(h.snapshot.hasTag('held')).toBe(true);
@@ -139,7 +139,7 @@ describe('call machine: remote hold is independent of local hold', () => {
   it('the far end holding does not change a local hold in progress', () => {
     const h = confirmedIncoming();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.REMOTE_HOLD', held: true });
+    h.port(reinvite(true));
     expect(holdValue(h)).toBe('holding');
     h.port({ type: 'SIP.HOLD.FAILED', code: 488, reason: 'Not Acceptable Here' });
     expect(holdValue(h)).toBe('active');
@@ -165,9 +165,9 @@ describe('call machine: mute', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.MUTE' });
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.send({ type: 'CALL.UNHOLD' });
-    h.port({ type: 'SIP.UNHOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.UNHOLD.SUCCEEDED', dialog: null });
     expect(h.snapshot.hasTag('muted')).toBe(true);
   });
 });
@@ -333,7 +333,7 @@ describe('call machine: CALL.PERMISSIONS', () => {
     const early = startCall({ direction: 'incoming', recordPermissions: 0 });
     early.send({ type: 'CALL.PERMISSIONS', recordPermissions: 2 });
     early.send({ type: 'CALL.ANSWER' });
-    early.port({ type: 'SIP.CONFIRMED' });
+    early.port({ type: 'SIP.ACK.RECEIVED', dialog: null });
     expect(early.can({ type: 'CALL.RECORD.START' })).toBe(true);
   });
 });
@@ -357,7 +357,7 @@ describe('call machine: DTMF', () => {
   it('DTMF still works while held', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.clearCommands();
     h.send({ type: 'CALL.DTMF', tones: '5', options: DTMF_OPTIONS });
     expect(h.types()).toEqual(['PORT.DTMF']);

@@ -3,7 +3,7 @@
  */
 import type { EndCause, Originator } from '../../machines/port';
 import { ENDING_TIMEOUT_MS } from '../../machines/call.machine';
-import { confirmedIncoming, confirmedOutgoing, startCall, stopAllCalls } from '../support/call-harness';
+import { confirmedIncoming, confirmedOutgoing, startCall, stopAllCalls, progress } from '../support/call-harness';
 import type { CallHarness } from '../support/call-harness';
 
 afterEach(stopAllCalls);
@@ -98,7 +98,7 @@ describe('call machine: ending an established call', () => {
   it('keeps the held time in times.heldTotalMs when ending while held', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     jest.advanceTimersByTime(4000);
     h.port({ type: 'SIP.ENDED', cause: 'bye', code: null, originator: 'remote' });
     expect(h.snapshot.context.times.heldSince).toBeNull();
@@ -199,7 +199,7 @@ describe('call machine: ending an outgoing call before it is answered', () => {
 
   it('cancel by us while ringing (CALL.HANGUP, whatever reject code it carries): PORT.CANCEL → canceled', () => {
     const h = startCall({ direction: 'outgoing', rejectCode: 603 });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     h.send({ type: 'CALL.HANGUP', rejectCode: 480 });
     expect(h.commands()).toEqual([{ type: 'PORT.CANCEL' }]);
     h.port({ type: 'SIP.FAILED', cause: 'canceled', code: null, originator: 'local' });
@@ -220,7 +220,7 @@ describe('call machine: ending an outgoing call before it is answered', () => {
     [500, 'sip-failure'],
   ] as const)('a remote final %i while ringing → %s / remote', (code, cause) => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     h.port({ type: 'SIP.FAILED', cause, code, originator: 'remote' });
     expectEnded(h, cause, code, 'remote', false);
     expect(h.commands()).toEqual([]);
@@ -234,7 +234,7 @@ describe('call machine: ending an outgoing call before it is answered', () => {
 
   it('no answer before the no-answer timer → no-answer', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     h.port({ type: 'SIP.FAILED', cause: 'no-answer', code: 408, originator: 'system' });
     expectEnded(h, 'no-answer', 408, 'system', false);
   });
@@ -247,7 +247,7 @@ describe('call machine: ending an outgoing call before it is answered', () => {
 
   it('a remote final arriving after our CANCEL keeps the remote cause (busy crossed our CANCEL)', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     h.send({ type: 'CALL.HANGUP' });
     h.port({ type: 'SIP.FAILED', cause: 'busy', code: 486, originator: 'remote' });
     expectEnded(h, 'busy', 486, 'remote', false);
@@ -289,7 +289,7 @@ describe('call machine: ending timeout', () => {
   it('keeps the held time in times.heldTotalMs when the ending times out while held', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     jest.advanceTimersByTime(4000);
     h.send({ type: 'CALL.HANGUP' });
     jest.advanceTimersByTime(ENDING_TIMEOUT_MS);
@@ -314,10 +314,10 @@ describe('call machine: output', () => {
     });
   });
 
-  it('stops its sip child once ended', () => {
+  it('is done once ended (the facade releases the port then: test/unit/call-port-bridge.test.ts)', () => {
     const h = confirmedOutgoing();
-    expect(h.sip.channel(h.callId).stopped).toBe(false);
+    expect(h.snapshot.status).toBe('active');
     h.port({ type: 'SIP.ENDED', cause: 'bye', code: null, originator: 'remote' });
-    expect(h.sip.channel(h.callId).stopped).toBe(true);
+    expect(h.snapshot.status).toBe('done');
   });
 });

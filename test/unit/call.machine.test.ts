@@ -2,7 +2,7 @@
  * Call machine, event by event: set-up paths (outgoing, incoming, auto-answer), tags, emitted
  * events and events that arrive in the wrong state.
  */
-import { confirmedIncoming, confirmedOutgoing, DTMF_OPTIONS, startCall, stopAllCalls } from '../support/call-harness';
+import { answered, answerSent, confirmedIncoming, confirmedOutgoing, DTMF_OPTIONS, progress, reinvite, startCall, stopAllCalls } from '../support/call-harness';
 
 afterEach(stopAllCalls);
 
@@ -19,7 +19,7 @@ describe('call machine: outgoing set-up', () => {
 
   it('dialing → ringing on 180, without early media', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     expect(h.snapshot.value).toBe('ringing');
     expect(h.snapshot.hasTag('ringing')).toBe(true);
     expect(h.snapshot.context.earlyMedia).toBe(false);
@@ -30,34 +30,32 @@ describe('call machine: outgoing set-up', () => {
 
   it('a 183 with early media after the 180 stays in ringing and keeps early media on', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     const ringingAt = h.snapshot.context.times.ringingAt;
-    h.port({ type: 'SIP.PROGRESS', code: 183, earlyMedia: true });
+    h.port(progress(183, { earlyMedia: true }));
     expect(h.snapshot.value).toBe('ringing');
     expect(h.snapshot.context.earlyMedia).toBe(true);
     expect(h.snapshot.context.lastProgressCode).toBe(183);
     expect(h.snapshot.context.times.ringingAt).toBe(ringingAt);
     // a later 180 without SDP does not take early media away
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     expect(h.snapshot.context.earlyMedia).toBe(true);
     expect(h.emittedOf('call.progress').map((e) => e.code)).toEqual([180, 183, 180]);
   });
 
   it('a first 183 with early media goes straight from dialing to ringing', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 183, earlyMedia: true });
+    h.port(progress(183, { earlyMedia: true }));
     expect(h.snapshot.value).toBe('ringing');
     expect(h.snapshot.context.earlyMedia).toBe(true);
   });
 
-  it('ringing → answering on SIP.ACCEPTED → confirmed on SIP.CONFIRMED, with no command sent', () => {
+  it('ringing → confirmed on SIP.ANSWERED (the 2xx, ACKed) in one step, with no command sent', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
-    h.port({ type: 'SIP.ACCEPTED', originator: 'remote' });
-    expect(h.snapshot.value).toBe('answering');
-    expect(h.snapshot.hasTag('progressing')).toBe(true);
+    h.port(progress(180, { earlyMedia: false }));
+    const steps = h.snapshotsAfter(() => h.port(answered()));
+    expect(steps).toBe(1);
     expect(h.snapshot.context.times.answeredAt).toEqual(expect.any(Number));
-    h.port({ type: 'SIP.CONFIRMED' });
     expect(h.snapshot.matches('confirmed')).toBe(true);
     expect(h.snapshot.value).toEqual({
       confirmed: {
@@ -75,17 +73,57 @@ describe('call machine: outgoing set-up', () => {
     expect(h.commands()).toEqual([]);
   });
 
-  it('a 200 without any 18x (dialing → answering) still reaches confirmed', () => {
+  it('a 200 without any 18x goes from dialing to confirmed', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.ACCEPTED', originator: 'remote' });
-    expect(h.snapshot.value).toBe('answering');
-    h.port({ type: 'SIP.CONFIRMED' });
+    h.port(answered());
     expect(h.snapshot.matches('confirmed')).toBe(true);
+    expect(h.emittedTypes()).toEqual(['call.accepted', 'call.confirmed']);
+  });
+
+  it('the 2xx tells identity, dialog and video in one event: emitted in the order the old events gave them', () => {
+    const h = startCall({ direction: 'outgoing' });
+    h.port(progress(180));
+    const carol = { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' };
+    const dialog = {
+      callId: 'call-1',
+      localTag: 'l',
+      remoteTag: 'r',
+      localURI: 'sip:1001@example.test',
+      remoteURI: 'sip:1002@example.test',
+      remoteTarget: 'sip:1002@example.test',
+      signalingState: 'Stable' as const,
+    };
+    h.emitted.length = 0;
+    h.port(answered({ remote: carol, dialog, video: { send: true, receive: true } }));
+    expect(h.emittedTypes()).toEqual(['call.video.changed', 'call.accepted', 'call.identity.changed', 'call.confirmed']);
+    expect(h.snapshot.context.remote).toEqual(carol);
+    expect(h.snapshot.context.identity.name).toBe('Carol');
+    expect(h.snapshot.context.dialog).toEqual(dialog);
+    expect(h.snapshot.context.video).toEqual({ send: true, receive: true });
+    expect(h.snapshot.value).toMatchObject({ confirmed: { media: { video: 'on' } } });
+  });
+
+  it('a 1xx tells the early dialog and the identity with the progress', () => {
+    const h = startCall({ direction: 'outgoing' });
+    const carol = { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' };
+    const dialog = {
+      callId: 'call-1',
+      localTag: 'l',
+      remoteTag: 'r',
+      localURI: 'sip:1001@example.test',
+      remoteURI: 'sip:1002@example.test',
+      remoteTarget: null,
+      signalingState: 'HaveLocalOffer' as const,
+    };
+    h.port(progress(180, { remote: carol, dialog }));
+    expect(h.emittedTypes()).toEqual(['call.progress', 'call.identity.changed']);
+    expect(h.snapshot.context.dialog).toEqual(dialog);
+    expect(h.snapshot.context.remote).toEqual(carol);
   });
 
   it('CALL.ANSWER on an outgoing call is refused and changes nothing', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     expect(h.can({ type: 'CALL.ANSWER' })).toBe(false);
     h.send({ type: 'CALL.ANSWER' });
     expect(h.snapshot.value).toBe('ringing');
@@ -94,7 +132,7 @@ describe('call machine: outgoing set-up', () => {
 
   it('CALL.REJECT on an outgoing call is refused', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: false });
+    h.port(progress(180, { earlyMedia: false }));
     expect(h.can({ type: 'CALL.REJECT', code: 603 })).toBe(false);
     h.send({ type: 'CALL.REJECT', code: 603 });
     expect(h.snapshot.value).toBe('ringing');
@@ -118,9 +156,9 @@ describe('call machine: incoming set-up', () => {
     h.send({ type: 'CALL.ANSWER', options });
     expect(h.snapshot.value).toBe('answering');
     expect(h.commands()).toEqual([{ type: 'PORT.ANSWER', options }]);
-    h.port({ type: 'SIP.ACCEPTED', originator: 'local' });
+    h.port(answerSent());
     expect(h.snapshot.value).toBe('answering');
-    h.port({ type: 'SIP.CONFIRMED' });
+    h.port({ type: 'SIP.ACK.RECEIVED', dialog: null });
     expect(h.snapshot.matches('confirmed')).toBe(true);
     expect(h.snapshot.context.times.answeredAt).toEqual(expect.any(Number));
     expect(h.emittedTypes()).toEqual(['call.accepted', 'call.confirmed']);
@@ -132,10 +170,10 @@ describe('call machine: incoming set-up', () => {
     expect(h.commands()).toEqual([{ type: 'PORT.ANSWER', options: {} }]);
   });
 
-  it('SIP.CONFIRMED without SIP.ACCEPTED still records answeredAt', () => {
+  it('SIP.ACK.RECEIVED without SIP.ANSWER.SENT still records answeredAt', () => {
     const h = startCall({ direction: 'incoming' });
     h.send({ type: 'CALL.ANSWER' });
-    h.port({ type: 'SIP.CONFIRMED' });
+    h.port({ type: 'SIP.ACK.RECEIVED', dialog: null });
     expect(h.snapshot.matches('confirmed')).toBe(true);
     expect(h.snapshot.context.times.answeredAt).toEqual(expect.any(Number));
   });
@@ -148,35 +186,13 @@ describe('call machine: incoming set-up', () => {
     expect(h.types()).toEqual(['PORT.ANSWER']);
   });
 
-  it('SIP.PROGRESS / SIP.ACCEPTED on a ringing incoming call are ignored', () => {
+  it('SIP.PROGRESS / SIP.ANSWERED on a ringing incoming call are ignored', () => {
     const h = startCall({ direction: 'incoming' });
-    h.port({ type: 'SIP.PROGRESS', code: 180, earlyMedia: true });
-    h.port({ type: 'SIP.ACCEPTED', originator: 'remote' });
+    h.port(progress(180, { earlyMedia: true }));
+    h.port(answered());
     expect(h.snapshot.value).toBe('ringing');
     expect(h.snapshot.context.earlyMedia).toBe(false);
     expect(h.emitted).toEqual([]);
-  });
-});
-
-describe('call machine: autoAnswer input', () => {
-  it('answers at once with the answer options and goes to answering', () => {
-    const answerOptions = { video: true };
-    const h = startCall({ direction: 'incoming', autoAnswer: true, answerOptions });
-    expect(h.snapshot.value).toBe('answering');
-    expect(h.commands()).toEqual([{ type: 'PORT.ANSWER', options: answerOptions }]);
-    h.port({ type: 'SIP.CONFIRMED' });
-    expect(h.snapshot.matches('confirmed')).toBe(true);
-  });
-
-  it('answers with empty options when none are given', () => {
-    const h = startCall({ direction: 'incoming', autoAnswer: true });
-    expect(h.commands()).toEqual([{ type: 'PORT.ANSWER', options: {} }]);
-  });
-
-  it('without autoAnswer an incoming call waits in ringing', () => {
-    const h = startCall({ direction: 'incoming', autoAnswer: false });
-    expect(h.snapshot.value).toBe('ringing');
-    expect(h.commands()).toEqual([]);
   });
 });
 
@@ -203,28 +219,32 @@ describe('call machine: initial context', () => {
 });
 
 describe('call machine: identity, dialog, INFO and MESSAGE', () => {
-  it('SIP.IDENTITY updates remote and the identity name and emits call.identity.changed', () => {
+  it('an identity told by our 200 going out updates remote and the identity name and emits call.identity.changed', () => {
     const h = startCall({ direction: 'incoming' });
+    h.send({ type: 'CALL.ANSWER' });
+    h.emitted.length = 0;
     const newRemote = { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' };
-    h.port({ type: 'SIP.IDENTITY', remote: newRemote });
+    h.port(answerSent({ remote: newRemote }));
     expect(h.snapshot.context.remote).toEqual(newRemote);
     expect(h.snapshot.context.identity.name).toBe('Carol');
     expect(h.emitted).toEqual([
+      { type: 'call.accepted' },
       { type: 'call.identity.changed', identity: { name: 'Carol', avatar: null, company: null }, remote: newRemote },
     ]);
   });
 
-  it('a manual CALL.IDENTITY.SET is not overwritten by SIP.IDENTITY', () => {
+  it('a manual CALL.IDENTITY.SET is not overwritten by an identity the SIP messages tell', () => {
     const h = startCall({ direction: 'incoming' });
     h.send({ type: 'CALL.IDENTITY.SET', identity: { name: 'Boss', company: 'ACME' }, manual: true });
     expect(h.snapshot.context.identity).toEqual({ name: 'Boss', avatar: null, company: 'ACME' });
-    h.port({ type: 'SIP.IDENTITY', remote: { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' } });
+    h.send({ type: 'CALL.ANSWER' });
+    h.port(answerSent({ remote: { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' } }));
     expect(h.snapshot.context.identity).toEqual({ name: 'Boss', avatar: null, company: 'ACME' });
     expect(h.snapshot.context.remote.number).toBe('2000');
     expect(h.emittedOf('call.identity.changed')).toHaveLength(2);
   });
 
-  it('SIP.DIALOG stores the dialog', () => {
+  it('the INVITE\'s dialog is stored', () => {
     const h = startCall();
     const dialog = {
       callId: 'call-1',
@@ -235,7 +255,7 @@ describe('call machine: identity, dialog, INFO and MESSAGE', () => {
       remoteTarget: null,
       signalingState: 'Stable' as const,
     };
-    h.port({ type: 'SIP.DIALOG', dialog });
+    h.port({ type: 'SIP.INVITE', dialog });
     expect(h.snapshot.context.dialog).toEqual(dialog);
   });
 
@@ -259,7 +279,7 @@ describe('call machine: identity, dialog, INFO and MESSAGE', () => {
     h.port({ type: 'SIP.INFO.RECEIVED', contentType: 'text/plain', body: 'a' });
     h.port({ type: 'SIP.MESSAGE.RECEIVED', contentType: 'text/plain', body: 'b' });
     h.port({ type: 'SIP.DTMF.RECEIVED', tone: '5', durationMs: 100, transport: 'info' });
-    h.port({ type: 'SIP.REINVITE', video: true });
+    h.port(reinvite(false, true));
     h.port({ type: 'SIP.COMMAND.FAILED', command: 'PORT.INFO', reason: 'no dialog' });
     expect(h.emitted).toEqual([
       { type: 'call.info.received', contentType: 'text/plain', body: 'a' },
@@ -298,8 +318,8 @@ describe('call machine: wrong-state events change nothing and never throw', () =
 
   it('SIP events meant for a confirmed call are ignored while ringing', () => {
     const h = startCall({ direction: 'incoming' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
-    h.port({ type: 'SIP.REMOTE_HOLD', held: true });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
+    h.port(reinvite(true));
     h.port({ type: 'SIP.REFER.NOTIFY', code: 200, reason: 'OK' });
     h.port({ type: 'SIP.RECORD.STATE', state: 'recording' });
     expect(h.snapshot.value).toBe('ringing');
@@ -363,7 +383,7 @@ describe('call machine: tags', () => {
     h.send({ type: 'CALL.HOLD' });
     expect(h.snapshot.hasTag('held')).toBe(false);
     expect(h.snapshot.hasTag('holdPending')).toBe(true);
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     expect(h.snapshot.hasTag('held')).toBe(true);
     h.send({ type: 'CALL.MUTE' });
     expect(h.snapshot.hasTag('muted')).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { toCallState } from '../../machines/call.connect';
 import { VIDEO_OFFER_TIMEOUT_MS } from '../../machines/call.machine';
-import { confirmedIncoming, confirmedOutgoing, startCall, stopAllCalls } from '../support/call-harness';
+import { answered, confirmedIncoming, confirmedOutgoing, startCall, stopAllCalls, reinvite } from '../support/call-harness';
 
 afterEach(stopAllCalls);
 
@@ -15,9 +15,7 @@ const NONE = { type: 'SIP.MEDIA.NEGOTIATED', video: { send: false, receive: fals
 describe('call machine: media region', () => {
   it('a video call negotiated before confirmed starts with video on, camera sent, video received', () => {
     const h = startCall({ direction: 'outgoing' });
-    h.port({ type: 'SIP.ACCEPTED', originator: 'remote' });
-    h.port(BOTH);
-    h.port({ type: 'SIP.CONFIRMED' });
+    h.port(answered({ video: BOTH.video }));
     expect(toCallState(h.snapshot).video).toEqual({ negotiation: 'on', local: 'camera', remote: true, muted: false, remotelyDowngraded: false });
     expect(h.snapshot.hasTag('video')).toBe(true);
   });
@@ -86,9 +84,9 @@ describe('call machine: media region', () => {
 
   it("the far end's offer to add video waits for the app: accept sends PORT.VIDEO.ACCEPT", () => {
     const h = confirmedIncoming();
-    h.port({ type: 'SIP.VIDEO.OFFERED' });
+    h.port(reinvite(false, true, true));
     expect(toCallState(h.snapshot).video.negotiation).toBe('offered');
-    expect(h.emittedTypes()).toEqual(['call.video.offered']);
+    expect(h.emittedTypes()).toEqual(['call.reinvite', 'call.video.offered']);
     expect(h.can({ type: 'CALL.VIDEO.ADD' })).toBe(false);
     h.send({ type: 'CALL.VIDEO.ACCEPT', cameraId: 'cam-1' });
     expect(h.commands()).toEqual([{ type: 'PORT.VIDEO.ACCEPT', cameraId: 'cam-1' }]);
@@ -100,7 +98,7 @@ describe('call machine: media region', () => {
 
   it("declining the far end's offer keeps an audio call", () => {
     const h = confirmedIncoming();
-    h.port({ type: 'SIP.VIDEO.OFFERED' });
+    h.port(reinvite(false, true, true));
     h.send({ type: 'CALL.VIDEO.DECLINE' });
     expect(h.commands()).toEqual([{ type: 'PORT.VIDEO.DECLINE' }]);
     h.port({ type: 'SIP.VIDEO.ANSWERED', accepted: false });
@@ -111,7 +109,7 @@ describe('call machine: media region', () => {
     jest.useFakeTimers();
     try {
       const h = confirmedIncoming();
-      h.port({ type: 'SIP.VIDEO.OFFERED' });
+      h.port(reinvite(false, true, true));
       jest.advanceTimersByTime(VIDEO_OFFER_TIMEOUT_MS);
       expect(h.commands()).toEqual([{ type: 'PORT.VIDEO.DECLINE' }]);
     } finally {
@@ -133,10 +131,10 @@ describe('call machine: media region', () => {
     const h = confirmedOutgoing();
     h.port(BOTH);
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     expect(toCallState(h.snapshot).video).toMatchObject({ negotiation: 'on', local: null, remote: false });
     h.send({ type: 'CALL.UNHOLD' });
-    h.port({ type: 'SIP.UNHOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.UNHOLD.SUCCEEDED', dialog: null });
     expect(toCallState(h.snapshot).video).toMatchObject({ negotiation: 'on', local: 'camera', remote: true });
   });
 

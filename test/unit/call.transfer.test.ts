@@ -2,7 +2,7 @@
  * Call machine, the transfer region: blind (REFER, NOTIFY outcome) and attended (consultation leg,
  * REFER with Replaces), with every failure path back to idle.
  */
-import { confirmedOutgoing, startCall, stopAllCalls } from '../support/call-harness';
+import { answered, confirmedOutgoing, startCall, stopAllCalls } from '../support/call-harness';
 import type { CallHarness } from '../support/call-harness';
 
 afterEach(stopAllCalls);
@@ -116,7 +116,7 @@ describe('call machine: blind transfer', () => {
   it('a blind transfer works while the call is held', () => {
     const h = confirmedOutgoing();
     h.send({ type: 'CALL.HOLD' });
-    h.port({ type: 'SIP.HOLD.SUCCEEDED' });
+    h.port({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.send({ type: 'CALL.TRANSFER.BLIND', target: '1003' });
     expect(h.types()).toEqual(['PORT.HOLD', 'PORT.REFER']);
   });
@@ -188,6 +188,35 @@ describe('call machine: attended transfer', () => {
     expect(h.can({ type: 'CALL.TRANSFER.COMPLETE' })).toBe(false);
   });
 
+  it('the consultation ends while the REFER is out: a failed REFER then goes back to idle, not to consulting', () => {
+    const h = consulting();
+    h.send({ type: 'CALL.TRANSFER.COMPLETE' });
+    h.send({ type: 'CALL.TRANSFER.CONSULTATION_ENDED' });
+    expect(transferValue(h)).toEqual({ attended: 'referring' });
+    expect(h.snapshot.context.consultation).toBeNull();
+    h.port({ type: 'SIP.REFER.FAILED', code: 501, reason: 'Not Implemented' });
+    expect(transferValue(h)).toBe('idle');
+    expect(h.emittedTypes()).toEqual(['call.transfer.failed']);
+  });
+
+  it('the consultation ends while awaiting the outcome: a failing NOTIFY goes back to idle', () => {
+    const h = consulting();
+    h.send({ type: 'CALL.TRANSFER.COMPLETE' });
+    h.port({ type: 'SIP.REFER.ACCEPTED' });
+    h.send({ type: 'CALL.TRANSFER.CONSULTATION_ENDED' });
+    h.port({ type: 'SIP.REFER.NOTIFY', code: 486, reason: 'Busy Here' });
+    expect(transferValue(h)).toBe('idle');
+  });
+
+  it('a consultation placed during a blind transfer is picked up when the blind transfer fails', () => {
+    const h = confirmedOutgoing();
+    h.send({ type: 'CALL.TRANSFER.BLIND', target: '1003' });
+    h.send({ type: 'CALL.TRANSFER.CONSULT', consultationId: 'consult' });
+    expect(transferValue(h)).toEqual({ blind: 'referring' });
+    h.port({ type: 'SIP.REFER.FAILED', code: 403, reason: 'Forbidden' });
+    expect(transferValue(h)).toEqual({ attended: 'consulting' });
+  });
+
   it('CALL.TRANSFER.CANCEL → idle, consultation unlinked, nothing sent', () => {
     const h = consulting();
     h.send({ type: 'CALL.TRANSFER.CANCEL' });
@@ -215,8 +244,7 @@ describe('call machine: attended transfer', () => {
   it('a consultation linked before the call is confirmed is picked up once confirmed', () => {
     const h = startCall({ direction: 'outgoing' });
     h.send({ type: 'CALL.TRANSFER.CONSULT', consultationId: 'consult' });
-    h.port({ type: 'SIP.ACCEPTED', originator: 'remote' });
-    h.port({ type: 'SIP.CONFIRMED' });
+    h.port(answered());
     expect(transferValue(h)).toEqual({ attended: 'consulting' });
   });
 });

@@ -1,5 +1,6 @@
 import { MemoryCall, MemorySipNetwork, MemoryUserAgent } from '../../adapters/memory';
 import type { CallPort, CallPortEvent, RtcStat, UserAgentEvent } from '../../machines/port';
+import { reinvite } from '../support/call-harness';
 
 const noOptions = {};
 
@@ -45,20 +46,15 @@ describe('memory adapter: hold and unhold', () => {
     a.hold();
     expect(aLog).toEqual([]);
     await network.settle();
-    expect(aLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED' }]);
-    expect(bLog).toEqual([{ type: 'SIP.REINVITE', video: false }, { type: 'SIP.REMOTE_HOLD', held: true }]);
+    expect(aLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED', dialog: null }]);
+    expect(bLog).toEqual([reinvite(true)]);
     expect(a.held).toBe(true);
     expect(b.remoteHeld).toBe(true);
 
     a.unhold();
     await network.settle();
-    expect(aLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED' }, { type: 'SIP.UNHOLD.SUCCEEDED' }]);
-    expect(bLog).toEqual([
-      { type: 'SIP.REINVITE', video: false },
-      { type: 'SIP.REMOTE_HOLD', held: true },
-      { type: 'SIP.REINVITE', video: false },
-      { type: 'SIP.REMOTE_HOLD', held: false },
-    ]);
+    expect(aLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED', dialog: null }, { type: 'SIP.UNHOLD.SUCCEEDED', dialog: null }]);
+    expect(bLog).toEqual([reinvite(true), reinvite(false)]);
     expect(a.held).toBe(false);
   });
 
@@ -66,8 +62,8 @@ describe('memory adapter: hold and unhold', () => {
     const { network, b, aLog, bLog } = await establishedCall();
     b.hold();
     await network.settle();
-    expect(bLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED' }]);
-    expect(aLog).toEqual([{ type: 'SIP.REINVITE', video: false }, { type: 'SIP.REMOTE_HOLD', held: true }]);
+    expect(bLog).toEqual([{ type: 'SIP.HOLD.SUCCEEDED', dialog: null }]);
+    expect(aLog).toEqual([reinvite(true)]);
   });
 
   it('a second hold while the re-INVITE is pending fails with 491, the first still succeeds', async () => {
@@ -78,7 +74,7 @@ describe('memory adapter: hold and unhold', () => {
     a.unhold();
     expect(aLog[1]).toEqual({ type: 'SIP.UNHOLD.FAILED', code: 491, reason: 'Request Pending' });
     await network.settle();
-    expect(aLog[2]).toEqual({ type: 'SIP.HOLD.SUCCEEDED' });
+    expect(aLog[2]).toEqual({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
   });
 
   it('crossing re-INVITEs (glare) both fail with 491 and keep the call', async () => {
@@ -91,7 +87,7 @@ describe('memory adapter: hold and unhold', () => {
     expect(a.state).toBe('confirmed');
     a.hold();
     await network.settle();
-    expect(aLog[1]).toEqual({ type: 'SIP.HOLD.SUCCEEDED' });
+    expect(aLog[1]).toEqual({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
   });
 
   it('hold while held and unhold while not held are refused', async () => {
@@ -115,7 +111,7 @@ describe('memory adapter: hold and unhold', () => {
     expect(a.held).toBe(false);
     a.hold();
     await network.settle();
-    expect(aLog[1]).toEqual({ type: 'SIP.HOLD.SUCCEEDED' });
+    expect(aLog[1]).toEqual({ type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     expect(bob.faults.rejectReinvite).toBeUndefined();
   });
 
@@ -131,10 +127,10 @@ describe('memory adapter: hold and unhold', () => {
     a.unhold();
     await network.settle();
     expect(aLog).toEqual([
-      { type: 'SIP.HOLD.SUCCEEDED' },
+      { type: 'SIP.HOLD.SUCCEEDED', dialog: null },
       { type: 'SIP.UNHOLD.FAILED', code: 500, reason: 'Oops' },
       { type: 'SIP.UNHOLD.FAILED', code: 500, reason: 'Oops' },
-      { type: 'SIP.UNHOLD.SUCCEEDED' },
+      { type: 'SIP.UNHOLD.SUCCEEDED', dialog: null },
     ]);
   });
 
@@ -145,8 +141,7 @@ describe('memory adapter: hold and unhold', () => {
     await network.settle();
     expect(types(aLog)).toEqual(['SIP.ENDED']);
     expect(bLog).toEqual([
-      { type: 'SIP.REINVITE', video: false },
-      { type: 'SIP.REMOTE_HOLD', held: true },
+      reinvite(true),
       expect.objectContaining({ type: 'SIP.ENDED', originator: 'remote' }),
     ]);
   });
@@ -232,7 +227,7 @@ describe('memory adapter: recording', () => {
     const { setup, a, b } = await establishedCall((alice) => {
       alice.faults = { autoRecord: true };
     });
-    const confirmedAt = types(setup.a).indexOf('SIP.CONFIRMED');
+    const confirmedAt = types(setup.a).indexOf('SIP.ANSWERED');
     expect(confirmedAt).toBeGreaterThan(-1);
     expect(setup.a.slice(confirmedAt + 1)).toEqual([{ type: 'SIP.RECORD.STATE', state: 'recording' }]);
     expect(types(setup.b)).not.toContain('SIP.RECORD.STATE');
@@ -244,7 +239,7 @@ describe('memory adapter: recording', () => {
     const { setup } = await establishedCall((_alice, bob) => {
       bob.faults = { autoRecord: true };
     });
-    expect(types(setup.b).slice(-2)).toEqual(['SIP.CONFIRMED', 'SIP.RECORD.STATE']);
+    expect(types(setup.b).slice(-2)).toEqual(['SIP.ACK.RECEIVED', 'SIP.RECORD.STATE']);
   });
 });
 

@@ -84,7 +84,7 @@ describe('memory adapter: blind transfer', () => {
     carol.incoming[0].call.answer(noOptions);
     await network.settle();
     expect(notifies(ab.log)).toEqual([100, 180, 200]);
-    expect(types(bcLog)).toContain('SIP.CONFIRMED');
+    expect(types(bcLog)).toContain('SIP.ANSWERED');
     expect(bob.ua.getCall((bc as CallPort).callId)).toBe(bc);
     expect(ab.call.state).toBe('confirmed');
 
@@ -222,7 +222,7 @@ describe('memory adapter: attended transfer with Replaces', () => {
     expect(ac.log).toEqual([expect.objectContaining({ type: 'SIP.ENDED', cause: 'bye', originator: 'remote' })]);
     expect(notifies(ab.log)).toEqual([100, 180, 200]);
     expect(bc.state).toBe('confirmed');
-    expect(types(bcLog)).toEqual(expect.arrayContaining(['SIP.PROGRESS', 'SIP.ACCEPTED', 'SIP.CONFIRMED']));
+    expect(types(bcLog)).toEqual(expect.arrayContaining(['SIP.PROGRESS', 'SIP.ANSWERED']));
     expect(bcLog.filter((e) => e.type === 'SIP.FAILED' || e.type === 'SIP.ENDED')).toEqual([]);
   });
 
@@ -243,7 +243,7 @@ describe('memory adapter: attended transfer with Replaces', () => {
     order.length = 0;
     replacing.answer(noOptions);
     await network.settle();
-    expect(order).toEqual(['new SIP.DIALOG', 'new SIP.ACCEPTED', 'new SIP.CONFIRMED', 'old SIP.ENDED']);
+    expect(order).toEqual(['new SIP.ANSWER.SENT', 'new SIP.ACK.RECEIVED', 'old SIP.ENDED']);
   });
 
   it('Replaces naming a dialog that does not exist is refused with 481, seen by the referrer', async () => {

@@ -156,11 +156,11 @@ describe('phone machine: incoming calls', () => {
     h.created('a', 'outgoing');
     h.confirm('a');
     h.created('b', 'outgoing');
-    h.port('a', { type: 'SIP.HOLD.SUCCEEDED' });
+    h.port('a', { type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.confirm('b');
     h.send({ type: 'PHONE.SET_CURRENT', callId: 'a' });
     h.toCall('a', { type: 'CALL.UNHOLD' });
-    h.port('a', { type: 'SIP.UNHOLD.SUCCEEDED' });
+    h.port('a', { type: 'SIP.UNHOLD.SUCCEEDED', dialog: null });
     h.sip.clear('a');
     h.clearEmitted();
     // b is an established outgoing call: answering it makes no sense
@@ -488,7 +488,7 @@ describe('phone machine: consultation legs and attended transfer', () => {
     const h = atCapWithParent();
     h.send({ type: 'PHONE.CALL', target: '1003', options: {}, consultationFor: 'a' });
     h.created('c', 'outgoing', { consultationFor: 'a' });
-    h.port('a', { type: 'SIP.HOLD.SUCCEEDED' });
+    h.port('a', { type: 'SIP.HOLD.SUCCEEDED', dialog: null });
     h.confirm('c');
     h.ua.clear();
     h.sip.clear('a');

@@ -1,6 +1,5 @@
 import { endCauseOf, endReportOf, parseReasonHeader } from '../../../adapters/jssip/causes';
-import { EventBuffer } from '../../../adapters/jssip/event-buffer';
-import { silentLogger } from '../../../adapters/jssip/exception-barrier';
+import { EventBuffer } from '../../../adapters/event-buffer';
 import { replacesTarget } from '../../../adapters/jssip/refer';
 import { invalidTones } from '../../../adapters/jssip/dtmf';
 
@@ -58,7 +57,7 @@ describe('Replaces target (RFC 3891 from the far end of our dialog)', () => {
 
 describe('EventBuffer', () => {
   test('buffers until the first subscriber, then delivers in order, re-entrant emits after the current one', () => {
-    const buffer = new EventBuffer<number>(silentLogger);
+    const buffer = new EventBuffer<number>({ onListenerError: () => undefined });
     buffer.emit(1);
     buffer.emit(2);
     const seen: number[] = [];
@@ -71,7 +70,7 @@ describe('EventBuffer', () => {
   });
 
   test('a throwing listener does not stop the others', () => {
-    const buffer = new EventBuffer<number>(silentLogger);
+    const buffer = new EventBuffer<number>({ onListenerError: () => undefined });
     const seen: number[] = [];
     buffer.subscribe(() => {
       throw new Error('boom');
