@@ -3,13 +3,13 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import { DEFAULT_DTMF } from '../machines/port';
-import type { CallOptions, DeviceIds, DtmfOptions, UserAgentCause, UserAgentPort } from '../machines/port';
+import type { CallOptions, DeviceIds, DtmfOptions, UserAgentPort } from '../machines/port';
 import { callMachine } from '../machines/call.machine';
 import type { RecordPermission, TerminateKind } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
 import { phoneMachine } from '../machines/phone.machine';
-import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings, ReferOutcome } from '../machines/phone.types';
+import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings } from '../machines/phone.types';
 import { callOptionsProblem } from '../machines/call-options';
 import { settingsProblem, givenSettings } from '../machines/settings';
 import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
@@ -17,16 +17,19 @@ import { agentBridge } from './agent-bridge';
 import { callPortBridge } from './call-port-bridge';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
-import type { StaticCallStatus } from './call-status';
+import type { StaticCallStatus } from './seed/call-status';
 import { PhoneOptionsError, failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { mediaFailureOf } from '../machines/media-errors';
 import { Devices, browserDeviceSource, refusalReasonOf } from './devices';
 import type { ChosenDevices, DeviceList, DeviceSource } from './devices';
 import { EventHub } from './event-hub';
+import { eventNames, relayOf } from './event-table';
+import type { ArgsOfTable } from './event-table';
 import { listenerProblem, staticStatusProblem } from './facade-input';
 import { observeActor } from './observe';
 import { phoneInspector, type RedactingInspector } from './redacting-inspector';
+import { PHONE_EVENTS } from './phone-events';
 import { phoneOptionsProblem } from './phone-options';
 import { Session } from './session';
 import type { SessionHost } from './session';
@@ -67,63 +70,11 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly inspect?: RedactingInspector;
 }
 
-/** Arguments of each Phone event, as `on()` listeners receive them. */
-export type PhoneEventMap = {
-  /** Connected to the SIP server. */
-  connected: [];
-  /** Lost (`connection-error`) or closed (`stopped`) the connection to the SIP server; `reason` is the stack's wording, for logs. */
-  disconnected: [{ readonly cause: UserAgentCause; readonly reason: string }];
-  /** Registration succeeded. */
-  registered: [];
-  /** Registration ended. */
-  unregistered: [];
-  /** Registration failed; the cause and code, and whether the phone will retry. */
-  registrationFailed: [{ readonly cause: UserAgentCause; readonly code: number | null; readonly attempt: number; readonly willRetry: boolean }];
-  /** `isRegistered` changed. */
-  isRegisteredChange: [isRegistered: boolean];
-  /** A call exists (either direction). */
-  newRTCSession: [{ readonly callId: string; readonly session: Session }];
-  /** An incoming call is ringing. */
-  incoming: [{ readonly callId: string; readonly session: Session }];
-  /** A call started: placed by us, or answered. */
-  startSession: [{ readonly callId: string; readonly session: Session }];
-  /** A call was removed from `sessions` after it ended. */
-  deleteSession: [{ readonly callId: string; readonly cause: string; readonly code: number | null }];
-  /** The recording permission changed. */
-  recordPermissionsChange: [recordPermissions: RecordPermission];
-  /** An incoming call was answered 486 because the phone was at its cap. */
-  incomingRejected: [{ readonly callId: string; readonly number: string; readonly name: string | null; readonly code: number }];
-  /**
-   * The far end asked us to call someone else (REFER) and the phone settled it: `accepted` says
-   * whether it places that call, `outcome` why (`accepted`, `declined`, `timeout`, `over-cap`,
-   * `call-ended`).
-   */
-  referReceived: [{ readonly callId: string; readonly target: string; readonly accepted: boolean; readonly outcome: ReferOutcome }];
-  /** `currentSessionID` changed. */
-  currentSessionChange: [{ readonly currentSessionID: string | null }];
-  /** A method refused to act; the same value is in `lastRefusal`. */
-  refused: [Refusal];
-};
+const PHONE_EVENT_NAMES = eventNames(PHONE_EVENTS);
+const relayPhoneEvent = relayOf(PHONE_EVENTS);
 
-/** Every event name of {@link PhoneEventMap}, for checking `on()` at run time. */
-const PHONE_EVENTS: { readonly [K in keyof PhoneEventMap]: true } = {
-  connected: true,
-  disconnected: true,
-  registered: true,
-  unregistered: true,
-  registrationFailed: true,
-  isRegisteredChange: true,
-  newRTCSession: true,
-  incoming: true,
-  startSession: true,
-  deleteSession: true,
-  recordPermissionsChange: true,
-  incomingRejected: true,
-  referReceived: true,
-  currentSessionChange: true,
-  refused: true,
-};
-const PHONE_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(PHONE_EVENTS));
+/** Arguments of each Phone event, as `on()` listeners receive them. */
+export type PhoneEventMap = ArgsOfTable<typeof PHONE_EVENTS>;
 
 /**
  * The phone: the seed SDK's PhoneOperator over a phone actor that owns the transport, the
@@ -635,44 +586,7 @@ export class Phone {
   }
 
   private relay(event: PhoneEmitted): void {
-    switch (event.type) {
-      case 'transport.connected':
-        return this.hub.emit('connected');
-      case 'transport.disconnected':
-        return this.hub.emit('disconnected', { cause: event.cause, reason: event.reason });
-      case 'registration.registered':
-        return this.hub.emit('registered');
-      case 'registration.unregistered':
-        return this.hub.emit('unregistered');
-      case 'registration.failed':
-        return this.hub.emit('registrationFailed', { cause: event.cause, code: event.code, attempt: event.attempt, willRetry: event.willRetry });
-      case 'registration.changed':
-        return this.hub.emit('isRegisteredChange', event.isRegistered);
-      case 'call.created': {
-        const session = this.getSession(event.callId);
-        return session ? this.hub.emit('newRTCSession', { callId: event.callId, session }) : undefined;
-      }
-      case 'call.incoming': {
-        const session = this.getSession(event.callId);
-        return session ? this.hub.emit('incoming', { callId: event.callId, session }) : undefined;
-      }
-      case 'call.started': {
-        const session = this.getSession(event.callId);
-        return session ? this.hub.emit('startSession', { callId: event.callId, session }) : undefined;
-      }
-      case 'call.removed':
-        return this.hub.emit('deleteSession', { callId: event.callId, cause: event.end.cause, code: event.end.code });
-      case 'incoming.rejected':
-        return this.hub.emit('incomingRejected', { callId: event.callId, number: event.remote.number, name: event.remote.name, code: event.code });
-      case 'refer.received':
-        return this.hub.emit('referReceived', { callId: event.callId, target: event.target, accepted: event.accepted, outcome: event.outcome });
-      case 'recordPermissions.changed':
-        return this.hub.emit('recordPermissionsChange', event.recordPermissions);
-      case 'current.changed':
-        return this.hub.emit('currentSessionChange', { currentSessionID: event.currentSessionID });
-      default:
-        return undefined;
-    }
+    relayPhoneEvent(event, this, (name, args) => this.hub.emit(name as keyof PhoneEventMap, ...(args as never)));
   }
 }
 
