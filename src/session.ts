@@ -1,5 +1,5 @@
 import equal from 'fast-deep-equal';
-import { BehaviorSubject, EMPTY, Observable, Subject, defer, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
+import { EMPTY, Observable, Subject, defer, map, shareReplay, takeUntil } from 'rxjs';
 import { callOptionsProblem, videoOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DeviceIds, DtmfOptions } from '../machines/port';
@@ -20,7 +20,7 @@ import { observeActor } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
 import { CallSession } from './seed/call-session';
-import { staticStatusOf } from './seed/call-status';
+import { callStatusFrom, staticStatusOf } from './seed/call-status';
 import type { CallStatus, StaticCallStatus } from './seed/call-status';
 import { callStatus$ } from './seed/status-stream';
 import { sessionEvents } from './session-events';
@@ -75,27 +75,26 @@ function timerPhasesOf(state: CallState): TimerPhases {
 export class Session extends CallSession {
   /** The call's id (the SIP Call-ID). */
   readonly callId: string;
-  /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
-  readonly state$: Observable<CallState>;
-  /**
-   * The seed's call status, derived from `state$` and, for a consultation leg, from its original
-   * call's state (so `transferParent` goes when that call does); always equal to `status`.
-   */
-  readonly status$: Observable<CallStatus>;
-  /** The call timer, every second and on each phase change; completes when the call ends or `stopTimer()` is called. */
-  readonly timer$: Observable<CallTimer>;
-  /** Quality reports every `reportIntervalMs` (3 s by default) while confirmed. */
-  readonly report$: Observable<CallQualityReport>;
-  /** Every event of this session, as `{ name, args }`. Completes when the call ends (after `ended`) or the session is destroyed. */
-  readonly events$: EventHub<SessionEventMap>['events$'];
 
   private readonly hub = new EventHub<SessionEventMap>();
-  private readonly timerStopped = new Subject<void>();
-  private readonly subscriptions: Subscription[] = [];
-  private readonly latestReport = new BehaviorSubject<CallQualityReport | null>(null);
+  private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
   private refusalValue: Refusal | null = null;
   private stoppedTimer: CallTimer | null = null;
   private destroyed = false;
+  /** The status last reported by `statusChange` (`null` until the first is known). */
+  private lastStatus: CallStatus | null = null;
+  /** For a consultation leg: the original call and its latest state (`null` once that call has gone). */
+  private parent: { readonly id: string; state: CallState | null; subscription?: Subscription } | null = null;
+  /** The quality report run: not yet started (`null`), running, or over (`'ended'`). */
+  private reports: Subscription | 'ended' | null = null;
+  private latestReport: CallQualityReport | null = null;
+  // The public streams are made on first use: most calls never need most of them.
+  private stateStream?: Observable<CallState>;
+  private statusStream?: Observable<CallStatus>;
+  private timerStream?: Observable<CallTimer>;
+  private timerStopped?: Subject<void>;
+  private reportSubject?: Subject<CallQualityReport>;
+  private reportStream?: Observable<CallQualityReport>;
 
   /** @internal Created by the phone for each call. */
   constructor(
@@ -105,30 +104,45 @@ export class Session extends CallSession {
   ) {
     super();
     this.callId = ref.getSnapshot().context.callId;
-    this.events$ = this.hub.events$;
-    this.state$ = observeActor(ref, toCallState).pipe(shareReplay({ bufferSize: 1, refCount: true }));
-    this.status$ = callStatus$(this.state$, (parentId) => host.session(parentId)?.state$ ?? null);
-    const ended$ = this.state$.pipe(filter((state) => state.phase === 'ended'), take(1));
-    this.timer$ = defer(() =>
-      callTimer$(this.state$.pipe(map(timerPhasesOf)), { scheduler: host.scheduler }).pipe(takeUntil(this.timerStopped)),
-    );
-    this.report$ = host.qualityReports && port
-      ? this.state$.pipe(
-          filter((state) => state.phase === 'confirmed'),
-          take(1),
-          switchMap(() =>
-            qualityReports$(() => port.getStats(), {
-              intervalMs: host.reportIntervalMs,
-              scheduler: host.scheduler,
-              until$: ended$,
-              audioExpected: () => this.audioExpected(),
-              videoExpected: () => this.state.video.remote,
-            }),
-          ),
-          share(),
-        )
-      : EMPTY;
     this.watch();
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
+  get state$(): Observable<CallState> {
+    return (this.stateStream ??= observeActor(this.ref, toCallState).pipe(shareReplay({ bufferSize: 1, refCount: true })));
+  }
+
+  /**
+   * The seed's call status, derived from `state$` and, for a consultation leg, from its original
+   * call's state (so `transferParent` goes when that call does); always equal to `status`.
+   */
+  get status$(): Observable<CallStatus> {
+    return (this.statusStream ??= callStatus$(this.state$, (parentId) => this.host.session(parentId)?.state$ ?? null));
+  }
+
+  /** The call timer, every second and on each phase change; completes when the call ends or `stopTimer()` is called. */
+  get timer$(): Observable<CallTimer> {
+    return (this.timerStream ??= defer(() =>
+      callTimer$(this.state$.pipe(map(timerPhasesOf)), { scheduler: this.host.scheduler }).pipe(takeUntil((this.timerStopped ??= new Subject<void>()))),
+    ));
+  }
+
+  /** Quality reports every `reportIntervalMs` (3 s by default) while confirmed; completes when the call ends. */
+  get report$(): Observable<CallQualityReport> {
+    if (!this.host.qualityReports || !this.port) return EMPTY;
+    if (!this.reportSubject) {
+      this.reportSubject = new Subject<CallQualityReport>();
+      this.reportStream = this.reportSubject.asObservable();
+      if (this.reports === 'ended') this.reportSubject.complete();
+    }
+    return this.reportStream as Observable<CallQualityReport>;
+  }
+
+  /** Every event of this session, as `{ name, args }`. Completes when the call ends (after `ended`) or the session is destroyed. */
+  get events$(): EventHub<SessionEventMap>['events$'] {
+    return this.hub.events$;
   }
 
   // ---------------------------------------------------------------- attributes
@@ -140,7 +154,7 @@ export class Session extends CallSession {
 
   /** The latest quality report, or `null` before the first one. */
   get callReport(): CallQualityReport | null {
-    return this.latestReport.value;
+    return this.latestReport;
   }
 
   /** The call's current state. */
@@ -194,7 +208,7 @@ export class Session extends CallSession {
   /** Stop the call timer: `timer$` completes and `timer` keeps its current value. */
   stopTimer(): this {
     if (this.stoppedTimer === null) this.stoppedTimer = this.timer;
-    this.timerStopped.next();
+    this.timerStopped?.next();
     return this;
   }
 
@@ -501,9 +515,11 @@ export class Session extends CallSession {
     return this.host.scheduler.now();
   }
 
-  /** Drop the subscriptions to the actor and the port, and complete `events$`. */
+  /** Drop the subscriptions to the actor and the port, stop the quality reports, and complete `events$`. */
   private release(): void {
     this.subscriptions.splice(0).forEach((subscription) => subscription.unsubscribe());
+    this.parent?.subscription?.unsubscribe();
+    this.stopReports();
     this.hub.close();
   }
 
@@ -598,33 +614,14 @@ export class Session extends CallSession {
     return false;
   }
 
+  /**
+   * One subscription to the call actor drives what the session raises itself: `statusChange` and
+   * `staticStatusChange`, the quality report run (from the first confirmed state to the end), and the
+   * end of the session once the actor stops (`ended` has been relayed then, nothing more will come).
+   */
   private watch(): void {
-    let previous: CallStatus | null = null;
-    this.subscriptions.push(
-      this.status$.subscribe((next) => {
-        const old = previous;
-        previous = next;
-        if (old === null) return;
-        this.hub.emit('statusChange', next, old);
-        const before = staticStatusOf({ name: old.name, avatar: old.avatar, company: old.company });
-        const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
-        if (!equal(before, after)) this.hub.emit('staticStatusChange', after, before);
-      }),
-      this.report$.subscribe((report) => {
-        this.latestReport.next(report);
-        this.hub.emit('callReport', { callId: this.callId, callReport: report });
-        if (report.raisedWarnings.length > 0 || report.clearedWarnings.length > 0) {
-          this.hub.emit('qualityWarning', {
-            callId: this.callId,
-            raised: report.raisedWarnings,
-            cleared: report.clearedWarnings,
-            active: report.warnings.map((warning) => warning.name),
-          });
-        }
-      }),
-    );
-    // The call is over once its actor stops: `ended` has been relayed, nothing more will come.
-    this.subscriptions.push(this.state$.subscribe({ complete: () => this.release() }));
+    this.subscriptions.push(this.ref.subscribe({ next: () => this.onState(), complete: () => this.release() }));
+    this.onState();
     const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
     this.subscriptions.push({ unsubscribe: () => emitted.unsubscribe() } as Subscription);
     if (this.port) {
@@ -639,6 +636,77 @@ export class Session extends CallSession {
       });
       this.subscriptions.push({ unsubscribe } as unknown as Subscription);
     }
+  }
+
+  private onState(): void {
+    const state = this.state;
+    this.followParent(state.consultationFor);
+    this.updateStatus();
+    if (state.phase === 'confirmed' && this.reports === null) this.startReports();
+    else if (state.phase === 'ended') this.stopReports();
+  }
+
+  /** Follow the state of the call this one is the consultation leg of, while it is one. */
+  private followParent(id: string | null): void {
+    if (id === (this.parent?.id ?? null)) return;
+    this.parent?.subscription?.unsubscribe();
+    this.parent = null;
+    const parent$ = id === null ? undefined : this.host.session(id)?.state$;
+    if (id === null || !parent$) return;
+    const parent: NonNullable<Session['parent']> = { id, state: null };
+    this.parent = parent;
+    parent.subscription = parent$.subscribe({
+      next: (state) => {
+        parent.state = state;
+        this.updateStatus();
+      },
+      complete: () => {
+        parent.state = null;
+        this.updateStatus();
+      },
+    });
+  }
+
+  private updateStatus(): void {
+    const next = callStatusFrom(this.state, this.parent?.state ?? null);
+    const old = this.lastStatus;
+    if (old !== null && equal(next, old)) return;
+    this.lastStatus = next;
+    if (old === null) return;
+    this.hub.emit('statusChange', next, old);
+    const before = staticStatusOf({ name: old.name, avatar: old.avatar, company: old.company });
+    const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
+    if (!equal(before, after)) this.hub.emit('staticStatusChange', after, before);
+  }
+
+  private startReports(): void {
+    const port = this.port;
+    if (!port || !this.host.qualityReports) return;
+    this.reports = qualityReports$(() => port.getStats(), {
+      intervalMs: this.host.reportIntervalMs,
+      scheduler: this.host.scheduler,
+      audioExpected: () => this.audioExpected(),
+      videoExpected: () => this.state.video.remote,
+    }).subscribe((report) => {
+      this.latestReport = report;
+      this.hub.emit('callReport', { callId: this.callId, callReport: report });
+      if (report.raisedWarnings.length > 0 || report.clearedWarnings.length > 0) {
+        this.hub.emit('qualityWarning', {
+          callId: this.callId,
+          raised: report.raisedWarnings,
+          cleared: report.clearedWarnings,
+          active: report.warnings.map((warning) => warning.name),
+        });
+      }
+      this.reportSubject?.next(report);
+    });
+  }
+
+  private stopReports(): void {
+    if (this.reports === 'ended') return;
+    this.reports?.unsubscribe();
+    this.reports = 'ended';
+    this.reportSubject?.complete();
   }
 
   private relay(event: CallEmitted): void {
