@@ -5,7 +5,7 @@ import type { Actor } from 'xstate';
 import { DEFAULT_DTMF } from '../machines/port';
 import type { CallOptions, DeviceIds, DtmfOptions, UserAgentPort } from '../machines/port';
 import { callMachine } from '../machines/call.machine';
-import type { RecordPermission, TerminateKind } from '../machines/call.types';
+import type { RecordPermission } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
 import { phoneMachine } from '../machines/phone.machine';
@@ -17,7 +17,7 @@ import { agentBridge } from './agent-bridge';
 import { callPortBridge } from './call-port-bridge';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
-import type { StaticCallStatus } from './seed/call-status';
+import { PhoneOperator } from './seed/phone-operator';
 import { PhoneOptionsError, failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { mediaFailureOf } from '../machines/media-errors';
@@ -83,7 +83,7 @@ export type PhoneEventMap = ArgsOfTable<typeof PHONE_EVENTS>;
  * Methods that take a `callId` refuse (return `false`, with the reason in `lastRefusal`) for an
  * unknown call; nothing throws.
  */
-export class Phone {
+export class Phone extends PhoneOperator {
   /** The phone's state: transport, registration, calls, current call, incoming list, cap, permissions. */
   readonly state$: Observable<PhoneState>;
   /** The sessions, oldest first, on every change of the call list. */
@@ -106,6 +106,7 @@ export class Phone {
 
   /** @internal Use {@link createPhone}. */
   constructor(private readonly options: PhoneOptions) {
+    super();
     const problem = phoneOptionsProblem(options);
     if (problem) throw new PhoneOptionsError(problem);
     const { userAgent } = options;
@@ -171,12 +172,6 @@ export class Phone {
     return this.actor.getSnapshot().context.currentSessionID;
   }
 
-  /** The current call's session. */
-  get currentSession(): Session | null {
-    const id = this.currentSessionID;
-    return id === null ? null : this.getSession(id);
-  }
-
   /** Registration attempts after a failure before the phone gives up. */
   get reRegistryPhoneTimes(): number {
     return this.actor.getSnapshot().context.reRegistryPhoneTimes;
@@ -185,11 +180,6 @@ export class Phone {
   set reRegistryPhoneTimes(value: number) {
     if (value === undefined) this.guardDestroyed('reRegistryPhoneTimes') && this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be an integer from 0 up');
     else this.applySettings('reRegistryPhoneTimes', { reRegistryPhoneTimes: value });
-  }
-
-  /** The calls, keyed by call id, oldest first. */
-  get sessions(): Map<string, Session> {
-    return new Map(this.getSessions().map((session) => [session.callId, session]));
   }
 
   /** True while registered. */
@@ -206,16 +196,6 @@ export class Phone {
     if (!this.guardDestroyed('recordPermissions')) return;
     if (value === 0 || value === 1 || value === 2) this.actor.send({ type: 'PHONE.RECORD_PERMISSIONS', recordPermissions: value });
     else this.refuse('recordPermissions', 'invalid-input', `recordPermissions must be 0, 1 or 2, got ${describe(value)}`);
-  }
-
-  /** Incoming calls nobody answered yet, oldest first. */
-  get incomingList(): Session[] {
-    return this.state.incoming.map((id) => this.getSession(id)).filter((session): session is Session => session !== null);
-  }
-
-  /** True when the phone cannot take or place another call (consultation legs excepted). */
-  get isMaxCall(): boolean {
-    return this.state.isMaxCall;
   }
 
   /** Why the last refused method refused, or `null`. */
@@ -301,11 +281,6 @@ export class Phone {
     return Promise.resolve(outcome ?? failure(this.record(refusal('call', 'stack-refused', 'the SIP stack did not create the call'))));
   }
 
-  /** Decline a ringing incoming call with `code`, or with `rejectCode` (486 by default). */
-  reject(callId: string, code?: number): boolean {
-    return this.withSession('reject', callId, (session) => session.reject(code));
-  }
-
   /** Answer a ringing incoming call. */
   answer(callId: string, option?: CallOptions): Promise<Result> {
     if (!this.guardDestroyed('answer')) return Promise.resolve(failure(this.refusalValue as Refusal));
@@ -317,74 +292,9 @@ export class Phone {
     });
   }
 
-  /** Hang up a call, whatever its state. */
-  hangup(callId: string): boolean {
-    return this.withSession('hangup', callId, (session) => session.hangup());
-  }
-
-  /** Blind transfer of a call to `number`. */
-  blindTransfer(callId: string, number: string): boolean {
-    return this.withSession('blindTransfer', callId, (session) => session.blindTransfer(number));
-  }
-
-  /** Attended transfer: place the consultation call, or complete the transfer (see `Session.attendedTransfer`). */
-  attendedTransfer(callId: string, number: string): boolean {
-    return this.withSession('attendedTransfer', callId, (session) => session.attendedTransfer(number));
-  }
-
-  /** Hold a call. */
-  hold(callId: string): boolean {
-    return this.withSession('hold', callId, (session) => session.hold());
-  }
-
-  /** Take a call off hold. */
-  unhold(callId: string): boolean {
-    return this.withSession('unhold', callId, (session) => session.unhold());
-  }
-
-  /** Send DTMF on a call. */
-  dtmf(callId: string, dtmf: string): boolean {
-    return this.withSession('dtmf', callId, (session) => session.dtmf(dtmf));
-  }
-
-  /** Mute a call. */
-  mute(callId: string): boolean {
-    return this.withSession('mute', callId, (session) => session.mute());
-  }
-
-  /** Unmute a call. */
-  unmute(callId: string): boolean {
-    return this.withSession('unmute', callId, (session) => session.unmute());
-  }
-
-  /** Start or resume recording a call. */
-  startRecord(callId: string): boolean {
-    return this.withSession('startRecord', callId, (session) => session.startRecord());
-  }
-
-  /** Pause recording a call. */
-  pauseRecord(callId: string): boolean {
-    return this.withSession('pauseRecord', callId, (session) => session.pauseRecord());
-  }
-
-  /** End a call (see `Session.terminate`). */
-  terminate(callId: string, type: TerminateKind = 'terminate'): boolean {
-    return this.withSession('terminate', callId, (session) => session.terminate(type));
-  }
-
   /** Read the device list again: browsers name devices only once media access was granted (a call started). */
   refreshDevices(): void {
     this.devices.refresh();
-  }
-
-  /** Add video to a call (see `Session.audioToVideo`). */
-  audioToVideo(callId: string, options?: { readonly cameraId?: string }): Promise<Result> {
-    return this.withSessionResult('audioToVideo', callId, (session) => session.audioToVideo(options));
-  }
-
-  /** Remove video from a call (see `Session.videoToAudio`). */
-  videoToAudio(callId: string): Promise<Result> {
-    return this.withSessionResult('videoToAudio', callId, (session) => session.videoToAudio());
   }
 
   /** Use this microphone from now on, and on every live call (track replaced, no re-INVITE). */
@@ -453,16 +363,6 @@ export class Phone {
     return true;
   }
 
-  /** The current call's session, or `null`. */
-  getCurrentSession(): Session | null {
-    return this.currentSession;
-  }
-
-  /** Set a call's name, avatar and company; with `startManualModel`, SIP updates stop overwriting them. */
-  setSessionStaticStatus(callId: string, staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): boolean {
-    return this.withSession('setSessionStaticStatus', callId, (session) => session.applyStaticStatus('setSessionStaticStatus', staticStatus, startManualModel));
-  }
-
   /**
    * Change the cap, call waiting, auto-hold or registration retry settings at run time. Only the
    * documented settings with valid values are applied; otherwise nothing is, and the refusal
@@ -517,7 +417,7 @@ export class Phone {
     return option.deviceIds || Object.keys(deviceIds).length === 0 ? option : { ...option, deviceIds };
   }
 
-  private async withSessionResult(command: string, callId: string, run: (session: Session) => Promise<Result>): Promise<Result> {
+  protected async withSessionResult(command: string, callId: string, run: (session: Session) => Promise<Result>): Promise<Result> {
     if (!this.guardDestroyed(command)) return failure(this.refusalValue as Refusal);
     const session = this.getSession(callId);
     if (!session) return failure(this.record(refusal(command, 'unknown-call', `no call ${String(callId)}`, callId)));
@@ -559,7 +459,7 @@ export class Phone {
     return session;
   }
 
-  private withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
+  protected withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
     if (!this.guardDestroyed(command)) return false;
     const session = this.getSession(callId);
     if (!session) return this.refuse(command, 'unknown-call', `no call ${describe(callId)}`, callId);
