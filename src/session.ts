@@ -5,7 +5,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DeviceIds, DtmfOptions } from '../machines/port';
 import { toCallState } from '../machines/call.connect';
 import type { CallState } from '../machines/call.connect';
-import type { CallCommandEvent, CallEmitted, StaticIdentity, TerminateKind } from '../machines/call.types';
+import type { CallCommandEvent, CallEmitted, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
 import { bodyProblem, describe, isRejectCode, isTerminateKind, isValidDtmf, mediaTypeProblem, targetProblem } from '../machines/validation';
 import { failure, refusal, success } from './errors';
@@ -20,7 +20,7 @@ import { observeActor } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
 import { CallSession } from './seed/call-session';
-import { callStatusFrom, staticStatusOf } from './seed/call-status';
+import { callStatusFrom, givenIdentity, staticStatusOf } from './seed/call-status';
 import type { CallStatus, StaticCallStatus } from './seed/call-status';
 import { callStatus$ } from './seed/status-stream';
 import { sessionEvents } from './session-events';
@@ -354,10 +354,7 @@ export class Session extends CallSession {
       return this;
     }
     const { name, avatar, company, ...rest } = status;
-    const identity: Partial<StaticIdentity> = {};
-    if (name !== undefined) Object.assign(identity, { name });
-    if (avatar !== undefined) Object.assign(identity, { avatar });
-    if (company !== undefined) Object.assign(identity, { company });
+    const identity = givenIdentity({ name, avatar, company });
     if (Object.keys(identity).length > 0) this.act('setStatus', { type: 'CALL.IDENTITY.SET', identity });
     if (Object.keys(rest).length > 0) {
       this.refuse('setStatus', 'invalid-input', `derived fields are not settable: ${Object.keys(rest).join(', ')}`);
@@ -377,11 +374,7 @@ export class Session extends CallSession {
       staticStatusProblem(staticStatus) ??
       (startManualModel === undefined || typeof startManualModel === 'boolean' ? null : `startManualModel must be true or false, got ${describe(startManualModel)}`);
     if (problem) return this.refuse(command, 'invalid-input', problem);
-    const { name, avatar, company } = staticStatus as Partial<StaticCallStatus>;
-    const identity: Partial<StaticIdentity> = {};
-    if (name !== undefined) Object.assign(identity, { name });
-    if (avatar !== undefined) Object.assign(identity, { avatar });
-    if (company !== undefined) Object.assign(identity, { company });
+    const identity = givenIdentity(staticStatus as Partial<StaticCallStatus>);
     return this.act(command, { type: 'CALL.IDENTITY.SET', identity, manual: startManualModel as boolean | undefined });
   }
 

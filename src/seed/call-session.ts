@@ -144,7 +144,7 @@ export abstract class CallSession {
   /** The call as a plain object (CallSession's properties), for logs and storage. */
   toJSON(): Record<string, unknown> {
     const state = this.state;
-    const { times, video, tags } = state;
+    const { times } = state;
     const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
     return {
       type: 'CallSession',
@@ -156,19 +156,20 @@ export abstract class CallSession {
       creationTime: iso(times.createdAt),
       answerTime: iso(times.answeredAt),
       endTime: iso(times.endedAt),
-      answered: times.answeredAt !== null,
+      answered: this.isAnswered(),
       ringing: state.phase === 'ringing',
-      onHold: tags.includes('held'),
+      onHold: this.isOnHold(),
       muted: state.muted,
-      recording: tags.includes('recording'),
-      recordingPaused: tags.includes('recordingPaused'),
+      recording: this.isRecording(),
+      recordingPaused: this.recordingIsPaused(),
       sipStatus: state.phase,
-      isVideo: hasVideo(state),
-      cameraEnabled: video.local === 'camera',
-      videoMuted: video.muted,
-      screensharing: tags.includes('screenSharing'),
-      videoRemotelyDowngraded: video.remotelyDowngraded,
+      isVideo: this.isVideo(),
+      cameraEnabled: this.isCameraEnabled(),
+      videoMuted: state.video.muted,
+      screensharing: this.isScreenSharing(),
+      videoRemotelyDowngraded: state.video.remotelyDowngraded,
       end: state.end,
     };
   }
+
 }

@@ -70,6 +70,13 @@ export function staticStatusOf(identity: StaticIdentity): StaticCallStatus {
   return Object.freeze({ name: identity.name ?? '', avatar: identity.avatar ?? '', company: identity.company ?? '' });
 }
 
+/** The app-owned fields `status` gives (`name`, `avatar`, `company`), as an update of the call's identity. */
+export function givenIdentity(status: Partial<StaticCallStatus>): Partial<StaticIdentity> {
+  const identity: { -readonly [K in keyof StaticIdentity]?: string } = {};
+  for (const key of ['name', 'avatar', 'company'] as const) if (status[key] !== undefined) identity[key] = status[key];
+  return identity;
+}
+
 /** True while the call has video (negotiated at least one way). */
 export function hasVideo(state: CallState): boolean {
   return state.video.negotiation === 'on' || state.video.negotiation === 'removing';
