@@ -64,9 +64,10 @@ function timerPhasesOf(state: CallState): TimerPhases {
 }
 
 /**
- * One call: the seed SDK's Session (attributes, methods, events), the CallSession queries, the
- * read-only SIP dialog, and observables for a UI. A thin face over the call actor: every answer it
- * gives is read from the actor's snapshot.
+ * One call: the seed SDK's Session (attributes, methods, events) and observables for a UI, with the
+ * seed's read-only surface (status, CallSession queries, `toJSON()`, the SIP dialog) of
+ * {@link CallSession}. A thin face over the call actor: every answer it gives is read from the
+ * actor's snapshot.
  *
  * Methods return `true` only when the call accepted the command and it went out to the SIP stack;
  * otherwise `false`, with the reason in {@link Session.lastRefusal}. Nothing throws, also after the
