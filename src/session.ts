@@ -1,5 +1,5 @@
 import equal from 'fast-deep-equal';
-import { EMPTY, Observable, Subject, defer, map, shareReplay, takeUntil } from 'rxjs';
+import { EMPTY, Observable, Subject, defer, map, takeUntil } from 'rxjs';
 import { callOptionsProblem, videoOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DeviceIds, DtmfOptions } from '../machines/port';
@@ -16,7 +16,7 @@ import { eventNames, relayOf } from './event-table';
 import type { ArgsOfTable } from './event-table';
 import { listenerProblem, staticStatusProblem } from './facade-input';
 import { mediaChange, type MediaChangeOutcome } from './media-outcome';
-import { observeActor } from './observe';
+import { observeActorShared } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
 import { CallSession } from './seed/call-session';
@@ -112,7 +112,7 @@ export class Session extends CallSession {
 
   /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
   get state$(): Observable<CallState> {
-    return (this.stateStream ??= observeActor(this.ref, toCallState).pipe(shareReplay({ bufferSize: 1, refCount: true })));
+    return (this.stateStream ??= observeActorShared(this.ref, toCallState));
   }
 
   /**
