@@ -616,8 +616,7 @@ export class Session extends CallSession {
   private watch(): void {
     this.subscriptions.push(this.ref.subscribe({ next: () => this.onState(), complete: () => this.release() }));
     this.onState();
-    const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
-    this.subscriptions.push({ unsubscribe: () => emitted.unsubscribe() } as Subscription);
+    this.subscriptions.push(this.ref.on('*', (event: CallEmitted) => this.relay(event)));
     if (this.port) {
       const unsubscribe = this.port.subscribe((event) => {
         if (event.type === 'MEDIA.STREAM') {
