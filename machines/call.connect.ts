@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { CallDirection, DialogInfo, RemoteIdentity, SessionState } from './port';
 import type { CallMachine } from './call.machine';
 import type { CallEnd, CallTimes, RecordPermission, StaticIdentity, TransferInfo } from './call.types';
+import { frozenCopy } from './frozen-copy';
 
 /** Where a call is in its life. */
 export type CallPhase = 'dialing' | 'ringing' | 'answering' | 'confirmed' | 'ending' | 'ended';
@@ -124,22 +125,6 @@ function sessionStateOf(phase: CallPhase, dialog: DialogInfo | null): SessionSta
     case 'ended':
       return 'Terminated';
   }
-}
-
-const copies = new WeakMap<object, object>();
-
-/**
- * A frozen deep copy of plain data, so a UI can never reach back into the machine's context. Context
- * objects are replaced, never changed, so one copy per object is enough.
- */
-export function frozenCopy<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  const known = copies.get(value as object);
-  if (known) return known as T;
-  const copy = (Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)]))) as T;
-  Object.freeze(copy);
-  copies.set(value as object, copy as object);
-  return copy;
 }
 
 const states = new WeakMap<CallSnapshot, CallState>();

@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
-import { frozenCopy } from './call.connect';
+import { frozenCopy } from './frozen-copy';
 import type { RecordPermission } from './call.types';
 import { callCap, isMaxCall } from './phone.queries';
 import type { PhoneMachine } from './phone.machine';

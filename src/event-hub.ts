@@ -25,18 +25,29 @@ function reportListenerError(error: unknown): void {
  * asynchronously, where the host's error reporting sees it.
  */
 export class EventHub<M extends EventArgs> {
-  private readonly listeners = new Map<keyof M, Set<(...args: never[]) => void>>();
-  private readonly subject = new Subject<HubEvents<M>>();
+  // Made on first use: most owners never get a listener for most events, or a subscriber.
+  private listeners: Map<keyof M, Set<(...args: never[]) => void>> | null = null;
+  private subject: Subject<HubEvents<M>> | null = null;
+  private stream: Observable<HubEvents<M>> | null = null;
+  private closed = false;
 
   /** Every event, in order. Completes when the owner is destroyed. */
-  readonly events$: Observable<HubEvents<M>> = this.subject.asObservable();
+  get events$(): Observable<HubEvents<M>> {
+    if (this.stream === null) {
+      this.subject = new Subject<HubEvents<M>>();
+      if (this.closed) this.subject.complete();
+      this.stream = this.subject.asObservable();
+    }
+    return this.stream;
+  }
 
   /** Listen to one event; returns the function that stops listening. */
   on<K extends keyof M>(name: K, listener: (...args: M[K]) => void): () => void {
-    let set = this.listeners.get(name);
+    const listeners = (this.listeners ??= new Map());
+    let set = listeners.get(name);
     if (!set) {
       set = new Set();
-      this.listeners.set(name, set);
+      listeners.set(name, set);
     }
     const entry = listener as unknown as (...args: never[]) => void;
     set.add(entry);
@@ -47,19 +58,23 @@ export class EventHub<M extends EventArgs> {
 
   /** Deliver an event to its listeners and to `events$`. */
   emit<K extends keyof M>(name: K, ...args: M[K]): void {
-    for (const listener of [...(this.listeners.get(name) ?? [])]) {
-      try {
-        (listener as unknown as (...a: M[K]) => void)(...args);
-      } catch (error) {
-        reportListenerError(error);
+    const set = this.listeners?.get(name);
+    if (set) {
+      for (const listener of [...set]) {
+        try {
+          (listener as unknown as (...a: M[K]) => void)(...args);
+        } catch (error) {
+          reportListenerError(error);
+        }
       }
     }
-    this.subject.next({ name, args } as HubEvents<M>);
+    this.subject?.next({ name, args } as HubEvents<M>);
   }
 
   /** Drop every listener and complete `events$`. */
   close(): void {
-    this.listeners.clear();
-    this.subject.complete();
+    this.closed = true;
+    this.listeners?.clear();
+    this.subject?.complete();
   }
 }

@@ -3,13 +3,13 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { createActor } from 'xstate';
 import type { Actor } from 'xstate';
 import { DEFAULT_DTMF } from '../machines/port';
-import type { CallOptions, DeviceIds, DtmfOptions, UserAgentCause, UserAgentPort } from '../machines/port';
+import type { CallOptions, DeviceIds, DtmfOptions, UserAgentPort } from '../machines/port';
 import { callMachine } from '../machines/call.machine';
-import type { RecordPermission, TerminateKind } from '../machines/call.types';
+import type { RecordPermission } from '../machines/call.types';
 import { toPhoneState } from '../machines/phone.connect';
 import type { PhoneState } from '../machines/phone.connect';
 import { phoneMachine } from '../machines/phone.machine';
-import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings, ReferOutcome } from '../machines/phone.types';
+import type { CallActorRef, PhoneCommandEvent, PhoneEmitted, PhoneSettings } from '../machines/phone.types';
 import { callOptionsProblem } from '../machines/call-options';
 import { settingsProblem, givenSettings } from '../machines/settings';
 import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
@@ -17,16 +17,19 @@ import { agentBridge } from './agent-bridge';
 import { CallPorts } from './call-port-bridge';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
-import type { StaticCallStatus } from './call-status';
+import { PhoneOperator } from './seed/phone-operator';
 import { PhoneOptionsError, failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { mediaFailureOf } from '../machines/media-errors';
 import { Devices, browserDeviceSource, refusalReasonOf } from './devices';
 import type { ChosenDevices, DeviceList, DeviceSource } from './devices';
 import { EventHub } from './event-hub';
+import { eventNames, relayOf } from './event-table';
+import type { ArgsOfTable } from './event-table';
 import { listenerProblem, staticStatusProblem } from './facade-input';
 import { observeActor } from './observe';
 import { phoneInspector, type RedactingInspector } from './redacting-inspector';
+import { PHONE_EVENTS } from './phone-events';
 import { phoneOptionsProblem } from './phone-options';
 import { Session } from './session';
 import type { SessionHost } from './session';
@@ -67,63 +70,11 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
   readonly inspect?: RedactingInspector;
 }
 
-/** Arguments of each Phone event, as `on()` listeners receive them. */
-export type PhoneEventMap = {
-  /** Connected to the SIP server. */
-  connected: [];
-  /** Lost (`connection-error`) or closed (`stopped`) the connection to the SIP server; `reason` is the stack's wording, for logs. */
-  disconnected: [{ readonly cause: UserAgentCause; readonly reason: string }];
-  /** Registration succeeded. */
-  registered: [];
-  /** Registration ended. */
-  unregistered: [];
-  /** Registration failed; the cause and code, and whether the phone will retry. */
-  registrationFailed: [{ readonly cause: UserAgentCause; readonly code: number | null; readonly attempt: number; readonly willRetry: boolean }];
-  /** `isRegistered` changed. */
-  isRegisteredChange: [isRegistered: boolean];
-  /** A call exists (either direction). */
-  newRTCSession: [{ readonly callId: string; readonly session: Session }];
-  /** An incoming call is ringing. */
-  incoming: [{ readonly callId: string; readonly session: Session }];
-  /** A call started: placed by us, or answered. */
-  startSession: [{ readonly callId: string; readonly session: Session }];
-  /** A call was removed from `sessions` after it ended. */
-  deleteSession: [{ readonly callId: string; readonly cause: string; readonly code: number | null }];
-  /** The recording permission changed. */
-  recordPermissionsChange: [recordPermissions: RecordPermission];
-  /** An incoming call was answered 486 because the phone was at its cap. */
-  incomingRejected: [{ readonly callId: string; readonly number: string; readonly name: string | null; readonly code: number }];
-  /**
-   * The far end asked us to call someone else (REFER) and the phone settled it: `accepted` says
-   * whether it places that call, `outcome` why (`accepted`, `declined`, `timeout`, `over-cap`,
-   * `call-ended`).
-   */
-  referReceived: [{ readonly callId: string; readonly target: string; readonly accepted: boolean; readonly outcome: ReferOutcome }];
-  /** `currentSessionID` changed. */
-  currentSessionChange: [{ readonly currentSessionID: string | null }];
-  /** A method refused to act; the same value is in `lastRefusal`. */
-  refused: [Refusal];
-};
+const PHONE_EVENT_NAMES = eventNames(PHONE_EVENTS);
+const relayPhoneEvent = relayOf(PHONE_EVENTS);
 
-/** Every event name of {@link PhoneEventMap}, for checking `on()` at run time. */
-const PHONE_EVENTS: { readonly [K in keyof PhoneEventMap]: true } = {
-  connected: true,
-  disconnected: true,
-  registered: true,
-  unregistered: true,
-  registrationFailed: true,
-  isRegisteredChange: true,
-  newRTCSession: true,
-  incoming: true,
-  startSession: true,
-  deleteSession: true,
-  recordPermissionsChange: true,
-  incomingRejected: true,
-  referReceived: true,
-  currentSessionChange: true,
-  refused: true,
-};
-const PHONE_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(PHONE_EVENTS));
+/** Arguments of each Phone event, as `on()` listeners receive them. */
+export type PhoneEventMap = ArgsOfTable<typeof PHONE_EVENTS>;
 
 /**
  * The phone: the seed SDK's PhoneOperator over a phone actor that owns the transport, the
@@ -132,7 +83,7 @@ const PHONE_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(PHONE_EVENTS)
  * Methods that take a `callId` refuse (return `false`, with the reason in `lastRefusal`) for an
  * unknown call; nothing throws.
  */
-export class Phone {
+export class Phone extends PhoneOperator {
   /** The phone's state: transport, registration, calls, current call, incoming list, cap, permissions. */
   readonly state$: Observable<PhoneState>;
   /** The sessions, oldest first, on every change of the call list. */
@@ -157,6 +108,7 @@ export class Phone {
 
   /** @internal Use {@link createPhone}. */
   constructor(private readonly options: PhoneOptions) {
+    super();
     const problem = phoneOptionsProblem(options);
     if (problem) throw new PhoneOptionsError(problem);
     const { userAgent } = options;
@@ -222,12 +174,6 @@ export class Phone {
     return this.actor.getSnapshot().context.currentSessionID;
   }
 
-  /** The current call's session. */
-  get currentSession(): Session | null {
-    const id = this.currentSessionID;
-    return id === null ? null : this.getSession(id);
-  }
-
   /** Registration attempts after a failure before the phone gives up. */
   get reRegistryPhoneTimes(): number {
     return this.actor.getSnapshot().context.reRegistryPhoneTimes;
@@ -236,11 +182,6 @@ export class Phone {
   set reRegistryPhoneTimes(value: number) {
     if (value === undefined) this.guardDestroyed('reRegistryPhoneTimes') && this.refuse('reRegistryPhoneTimes', 'invalid-input', 'reRegistryPhoneTimes must be an integer from 0 up');
     else this.applySettings('reRegistryPhoneTimes', { reRegistryPhoneTimes: value });
-  }
-
-  /** The calls, keyed by call id, oldest first. */
-  get sessions(): Map<string, Session> {
-    return new Map(this.getSessions().map((session) => [session.callId, session]));
   }
 
   /** True while registered. */
@@ -257,16 +198,6 @@ export class Phone {
     if (!this.guardDestroyed('recordPermissions')) return;
     if (value === 0 || value === 1 || value === 2) this.actor.send({ type: 'PHONE.RECORD_PERMISSIONS', recordPermissions: value });
     else this.refuse('recordPermissions', 'invalid-input', `recordPermissions must be 0, 1 or 2, got ${describe(value)}`);
-  }
-
-  /** Incoming calls nobody answered yet, oldest first. */
-  get incomingList(): Session[] {
-    return this.state.incoming.map((id) => this.getSession(id)).filter((session): session is Session => session !== null);
-  }
-
-  /** True when the phone cannot take or place another call (consultation legs excepted). */
-  get isMaxCall(): boolean {
-    return this.state.isMaxCall;
   }
 
   /** Why the last refused method refused, or `null`. */
@@ -352,11 +283,6 @@ export class Phone {
     return Promise.resolve(outcome ?? failure(this.record(refusal('call', 'stack-refused', 'the SIP stack did not create the call'))));
   }
 
-  /** Decline a ringing incoming call with `code`, or with `rejectCode` (486 by default). */
-  reject(callId: string, code?: number): boolean {
-    return this.withSession('reject', callId, (session) => session.reject(code));
-  }
-
   /** Answer a ringing incoming call. */
   answer(callId: string, option?: CallOptions): Promise<Result> {
     if (!this.guardDestroyed('answer')) return Promise.resolve(failure(this.refusalValue as Refusal));
@@ -368,74 +294,9 @@ export class Phone {
     });
   }
 
-  /** Hang up a call, whatever its state. */
-  hangup(callId: string): boolean {
-    return this.withSession('hangup', callId, (session) => session.hangup());
-  }
-
-  /** Blind transfer of a call to `number`. */
-  blindTransfer(callId: string, number: string): boolean {
-    return this.withSession('blindTransfer', callId, (session) => session.blindTransfer(number));
-  }
-
-  /** Attended transfer: place the consultation call, or complete the transfer (see `Session.attendedTransfer`). */
-  attendedTransfer(callId: string, number: string): boolean {
-    return this.withSession('attendedTransfer', callId, (session) => session.attendedTransfer(number));
-  }
-
-  /** Hold a call. */
-  hold(callId: string): boolean {
-    return this.withSession('hold', callId, (session) => session.hold());
-  }
-
-  /** Take a call off hold. */
-  unhold(callId: string): boolean {
-    return this.withSession('unhold', callId, (session) => session.unhold());
-  }
-
-  /** Send DTMF on a call. */
-  dtmf(callId: string, dtmf: string): boolean {
-    return this.withSession('dtmf', callId, (session) => session.dtmf(dtmf));
-  }
-
-  /** Mute a call. */
-  mute(callId: string): boolean {
-    return this.withSession('mute', callId, (session) => session.mute());
-  }
-
-  /** Unmute a call. */
-  unmute(callId: string): boolean {
-    return this.withSession('unmute', callId, (session) => session.unmute());
-  }
-
-  /** Start or resume recording a call. */
-  startRecord(callId: string): boolean {
-    return this.withSession('startRecord', callId, (session) => session.startRecord());
-  }
-
-  /** Pause recording a call. */
-  pauseRecord(callId: string): boolean {
-    return this.withSession('pauseRecord', callId, (session) => session.pauseRecord());
-  }
-
-  /** End a call (see `Session.terminate`). */
-  terminate(callId: string, type: TerminateKind = 'terminate'): boolean {
-    return this.withSession('terminate', callId, (session) => session.terminate(type));
-  }
-
   /** Read the device list again: browsers name devices only once media access was granted (a call started). */
   refreshDevices(): void {
     this.devices.refresh();
-  }
-
-  /** Add video to a call (see `Session.audioToVideo`). */
-  audioToVideo(callId: string, options?: { readonly cameraId?: string }): Promise<Result> {
-    return this.withSessionResult('audioToVideo', callId, (session) => session.audioToVideo(options));
-  }
-
-  /** Remove video from a call (see `Session.videoToAudio`). */
-  videoToAudio(callId: string): Promise<Result> {
-    return this.withSessionResult('videoToAudio', callId, (session) => session.videoToAudio());
   }
 
   /** Use this microphone from now on, and on every live call (track replaced, no re-INVITE). */
@@ -504,16 +365,6 @@ export class Phone {
     return true;
   }
 
-  /** The current call's session, or `null`. */
-  getCurrentSession(): Session | null {
-    return this.currentSession;
-  }
-
-  /** Set a call's name, avatar and company; with `startManualModel`, SIP updates stop overwriting them. */
-  setSessionStaticStatus(callId: string, staticStatus: Partial<StaticCallStatus>, startManualModel?: boolean): boolean {
-    return this.withSession('setSessionStaticStatus', callId, (session) => session.applyStaticStatus('setSessionStaticStatus', staticStatus, startManualModel));
-  }
-
   /**
    * Change the cap, call waiting, auto-hold or registration retry settings at run time. Only the
    * documented settings with valid values are applied; otherwise nothing is, and the refusal
@@ -569,7 +420,7 @@ export class Phone {
     return option.deviceIds || Object.keys(deviceIds).length === 0 ? option : { ...option, deviceIds };
   }
 
-  private async withSessionResult(command: string, callId: string, run: (session: Session) => Promise<Result>): Promise<Result> {
+  protected async withSessionResult(command: string, callId: string, run: (session: Session) => Promise<Result>): Promise<Result> {
     if (!this.guardDestroyed(command)) return failure(this.refusalValue as Refusal);
     const session = this.getSession(callId);
     if (!session) return failure(this.record(refusal(command, 'unknown-call', `no call ${String(callId)}`, callId)));
@@ -619,7 +470,7 @@ export class Phone {
     return session;
   }
 
-  private withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
+  protected withSession(command: string, callId: string, run: (session: Session) => boolean): boolean {
     if (!this.guardDestroyed(command)) return false;
     const session = this.getSession(callId);
     if (!session) return this.refuse(command, 'unknown-call', `no call ${describe(callId)}`, callId);
@@ -646,44 +497,7 @@ export class Phone {
   }
 
   private relay(event: PhoneEmitted): void {
-    switch (event.type) {
-      case 'transport.connected':
-        return this.hub.emit('connected');
-      case 'transport.disconnected':
-        return this.hub.emit('disconnected', { cause: event.cause, reason: event.reason });
-      case 'registration.registered':
-        return this.hub.emit('registered');
-      case 'registration.unregistered':
-        return this.hub.emit('unregistered');
-      case 'registration.failed':
-        return this.hub.emit('registrationFailed', { cause: event.cause, code: event.code, attempt: event.attempt, willRetry: event.willRetry });
-      case 'registration.changed':
-        return this.hub.emit('isRegisteredChange', event.isRegistered);
-      case 'call.created': {
-        const session = this.getSession(event.callId);
-        return session ? this.hub.emit('newRTCSession', { callId: event.callId, session }) : undefined;
-      }
-      case 'call.incoming': {
-        const session = this.getSession(event.callId);
-        return session ? this.hub.emit('incoming', { callId: event.callId, session }) : undefined;
-      }
-      case 'call.started': {
-        const session = this.getSession(event.callId);
-        return session ? this.hub.emit('startSession', { callId: event.callId, session }) : undefined;
-      }
-      case 'call.removed':
-        return this.hub.emit('deleteSession', { callId: event.callId, cause: event.end.cause, code: event.end.code });
-      case 'incoming.rejected':
-        return this.hub.emit('incomingRejected', { callId: event.callId, number: event.remote.number, name: event.remote.name, code: event.code });
-      case 'refer.received':
-        return this.hub.emit('referReceived', { callId: event.callId, target: event.target, accepted: event.accepted, outcome: event.outcome });
-      case 'recordPermissions.changed':
-        return this.hub.emit('recordPermissionsChange', event.recordPermissions);
-      case 'current.changed':
-        return this.hub.emit('currentSessionChange', { currentSessionID: event.currentSessionID });
-      default:
-        return undefined;
-    }
+    relayPhoneEvent(event, this, (name, args) => this.hub.emit(name as keyof PhoneEventMap, ...(args as never)));
   }
 }
 

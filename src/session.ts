@@ -1,103 +1,38 @@
 import equal from 'fast-deep-equal';
-import { BehaviorSubject, EMPTY, Observable, Subject, defer, distinctUntilChanged, filter, map, share, shareReplay, switchMap, take, takeUntil } from 'rxjs';
+import { EMPTY, Observable, Subject, defer, map, takeUntil } from 'rxjs';
 import { callOptionsProblem, videoOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { CallOptions, CallPort, DeviceIds, DialogInfo, DtmfOptions, MediaFailure, SessionState, SignalingState } from '../machines/port';
+import type { CallOptions, CallPort, DeviceIds, DtmfOptions } from '../machines/port';
 import { toCallState } from '../machines/call.connect';
-import type { CallState, VideoState } from '../machines/call.connect';
-import type { CallCommandEvent, CallEmitted, CallEnd, MediaStreamEvent, StaticIdentity, TerminateKind } from '../machines/call.types';
+import type { CallState } from '../machines/call.connect';
+import type { CallCommandEvent, CallEmitted, MediaStreamEvent, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
 import { bodyProblem, describe, isRejectCode, isTerminateKind, isValidDtmf, mediaTypeProblem, targetProblem } from '../machines/validation';
-import { callStatusFrom, staticStatusOf } from './call-status';
-import type { CallStatus, StaticCallStatus } from './call-status';
 import { failure, refusal, success } from './errors';
 import type { Refusal, RefusalReason, Result } from './errors';
 import { refusalReasonOf } from './devices';
 import { EventHub } from './event-hub';
+import { eventNames, relayOf } from './event-table';
+import type { ArgsOfTable } from './event-table';
 import { listenerProblem, staticStatusProblem } from './facade-input';
-import { statusWithParent$ } from './status-stream';
 import { mediaChange, type MediaChangeOutcome } from './media-outcome';
-import { observeActor } from './observe';
+import { observeActorShared } from './observe';
 import { qualityReports$ } from './quality/report-stream';
 import type { CallQualityReport } from './quality/report';
-import type { QualityWarningName } from './quality/warnings';
+import { CallSession } from './seed/call-session';
+import { callStatusFrom, givenIdentity, staticStatusOf } from './seed/call-status';
+import type { CallStatus, StaticCallStatus } from './seed/call-status';
+import { callStatus$ } from './seed/status-stream';
+import { sessionEvents } from './session-events';
 import { callTimer$, computeCallTimer } from './timer';
 import type { CallTimer, TimerPhases } from './timer';
 
-/** Arguments of each Session event, as `on()` listeners receive them. */
-export type SessionEventMap = {
-  /** A new quality report (every 3 s by default while confirmed). */
-  callReport: [{ readonly callId: string; readonly callReport: CallQualityReport }];
-  /** Quality warnings were raised or cleared (with hysteresis) by the latest report. */
-  qualityWarning: [
-    {
-      readonly callId: string;
-      readonly raised: readonly QualityWarningName[];
-      readonly cleared: readonly QualityWarningName[];
-      readonly active: readonly QualityWarningName[];
-    },
-  ];
-  /** A media stream was added: `outbound` is ours, `inbound` the far end's. */
-  streamAdded: [{ readonly callId: string; readonly communicationType: 'outbound' | 'inbound'; readonly stream: MediaStream }];
-  /** The call ended, whichever way (also after `failed`). */
-  ended: [{ readonly callId: string; readonly cause: string; readonly code: number | null; readonly originator: string }];
-  /** The call ended before it was established. */
-  failed: [{ readonly callId: string; readonly cause: string; readonly code: number | null }];
-  /** A local media or client problem ended the call before it was established. */
-  clientError: [{ readonly callId: string; readonly cause: string }];
-  /** The far end re-INVITEd (after a PBX transfer, for instance). */
-  reinvite: [{ readonly callId: string; readonly session: Session; readonly video: boolean }];
-  /** 200 OK sent or received. */
-  accepted: [{ readonly callId: string; readonly session: Session }];
-  /** ACK exchanged: the call is established. */
-  confirmed: [{ readonly callId: string; readonly session: Session }];
-  /** The derived call status changed. */
-  statusChange: [newStatus: CallStatus, oldStatus: CallStatus];
-  /** The static part of the status (name, avatar, company) changed. */
-  staticStatusChange: [newStatus: StaticCallStatus, oldStatus: StaticCallStatus];
-  /** A provisional response (180, 183) arrived. */
-  progress: [{ readonly callId: string; readonly statusCode: number; readonly earlyMedia: boolean }];
-  /** A hold re-INVITE failed; the call goes on, not held. */
-  holdFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string }];
-  /** An unhold re-INVITE failed; the call stays held. */
-  unholdFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string }];
-  /** A transfer succeeded (final NOTIFY 2xx); the call ends as `transferred`. */
-  transferSucceeded: [{ readonly callId: string; readonly target: string }];
-  /** A transfer failed (REFER refused or final NOTIFY ≥ 300); the call goes on. */
-  transferFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string }];
-  /** The recording backend refused a change. */
-  recordFailed: [{ readonly callId: string; readonly reason: string }];
-  /** DTMF received from the far end. */
-  dtmf: [{ readonly callId: string; readonly tone: string; readonly durationMs: number }];
-  /** In-dialog INFO received. */
-  info: [{ readonly callId: string; readonly contentType: string; readonly body: string }];
-  /** In-dialog MESSAGE received. */
-  message: [{ readonly callId: string; readonly contentType: string; readonly body: string }];
-  /** The far end offers to add video: answer with `acceptVideo()` or `declineVideo()`. */
-  videoOffered: [{ readonly callId: string; readonly session: Session }];
-  /** The negotiated video changed (either side's offer); `video` is the call's video now. */
-  videoChanged: [{ readonly callId: string; readonly video: VideoState }];
-  /** Adding or removing video failed; the call's media is as it was. `failure` is set when a device was the cause. */
-  videoFailed: [{ readonly callId: string; readonly code: number | null; readonly reason: string; readonly failure: MediaFailure | null }];
-  /** Screen sharing could not start or stop. */
-  screenShareFailed: [{ readonly callId: string; readonly failure: MediaFailure; readonly reason: string }];
-  /** A method refused to act; the same value is in `lastRefusal`. */
-  refused: [Refusal];
-};
+const SESSION_EVENTS = sessionEvents<Session>();
+const SESSION_EVENT_NAMES = eventNames(SESSION_EVENTS);
+const relayCallEvent = relayOf(SESSION_EVENTS);
 
-/** The read-only SIP dialog of a call (RFC 3261 §12), as SIP libraries describe a session. */
-export interface SessionDialog {
-  /** Call-ID + local tag + remote tag. */
-  readonly id: string;
-  readonly callId: string;
-  readonly localTag: string;
-  readonly remoteTag: string | null;
-  readonly localURI: string;
-  readonly remoteURI: string;
-  readonly remoteTarget: string | null;
-  readonly sessionState: SessionState;
-  readonly signalingState: SignalingState;
-}
+/** Arguments of each Session event, as `on()` listeners receive them. */
+export type SessionEventMap = ArgsOfTable<typeof SESSION_EVENTS>;
 
 /** What a Session needs from the phone that owns it. */
 export interface SessionHost {
@@ -117,38 +52,6 @@ export interface SessionHost {
   deviceIds(): DeviceIds;
 }
 
-/** Every event name of {@link SessionEventMap}, for checking `on()` at run time. */
-const SESSION_EVENTS: { readonly [K in keyof SessionEventMap]: true } = {
-  callReport: true,
-  qualityWarning: true,
-  streamAdded: true,
-  ended: true,
-  failed: true,
-  clientError: true,
-  reinvite: true,
-  accepted: true,
-  confirmed: true,
-  statusChange: true,
-  staticStatusChange: true,
-  progress: true,
-  holdFailed: true,
-  unholdFailed: true,
-  transferSucceeded: true,
-  transferFailed: true,
-  recordFailed: true,
-  dtmf: true,
-  info: true,
-  message: true,
-  refused: true,
-  videoOffered: true,
-  videoChanged: true,
-  videoFailed: true,
-  screenShareFailed: true,
-};
-const SESSION_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(SESSION_EVENTS));
-
-const CLIENT_ERROR_CAUSES = new Set(['user-denied-media', 'media-failure', 'internal-error']);
-
 function timerPhasesOf(state: CallState): TimerPhases {
   return {
     dialingSince: state.direction === 'outgoing' ? state.times.createdAt : null,
@@ -161,38 +64,38 @@ function timerPhasesOf(state: CallState): TimerPhases {
 }
 
 /**
- * One call: the seed SDK's Session (attributes, methods, events), the CallSession queries, the
- * read-only SIP dialog, and observables for a UI. A thin face over the call actor: every answer it
- * gives is read from the actor's snapshot.
+ * One call: the seed SDK's Session (attributes, methods, events) and observables for a UI, with the
+ * seed's read-only surface (status, CallSession queries, `toJSON()`, the SIP dialog) of
+ * {@link CallSession}. A thin face over the call actor: every answer it gives is read from the
+ * actor's snapshot.
  *
  * Methods return `true` only when the call accepted the command and it went out to the SIP stack;
  * otherwise `false`, with the reason in {@link Session.lastRefusal}. Nothing throws, also after the
  * call has ended.
  */
-export class Session {
+export class Session extends CallSession {
   /** The call's id (the SIP Call-ID). */
   readonly callId: string;
-  /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
-  readonly state$: Observable<CallState>;
-  /**
-   * The seed's call status, derived from `state$` and, for a consultation leg, from its original
-   * call's state (so `transferParent` goes when that call does); always equal to `status`.
-   */
-  readonly status$: Observable<CallStatus>;
-  /** The call timer, every second and on each phase change; completes when the call ends or `stopTimer()` is called. */
-  readonly timer$: Observable<CallTimer>;
-  /** Quality reports every `reportIntervalMs` (3 s by default) while confirmed. */
-  readonly report$: Observable<CallQualityReport>;
-  /** Every event of this session, as `{ name, args }`. Completes when the call ends (after `ended`) or the session is destroyed. */
-  readonly events$: EventHub<SessionEventMap>['events$'];
 
   private readonly hub = new EventHub<SessionEventMap>();
-  private readonly timerStopped = new Subject<void>();
-  private readonly subscriptions: Subscription[] = [];
-  private readonly latestReport = new BehaviorSubject<CallQualityReport | null>(null);
+  private readonly subscriptions: Array<{ unsubscribe(): void }> = [];
   private refusalValue: Refusal | null = null;
   private stoppedTimer: CallTimer | null = null;
   private destroyed = false;
+  /** The status last reported by `statusChange` (`null` until the first is known). */
+  private lastStatus: CallStatus | null = null;
+  /** For a consultation leg: the original call and its latest state (`null` once that call has gone). */
+  private parent: { readonly id: string; state: CallState | null; subscription?: Subscription } | null = null;
+  /** The quality report run: not yet started (`null`), running, or over (`'ended'`). */
+  private reports: Subscription | 'ended' | null = null;
+  private latestReport: CallQualityReport | null = null;
+  // The public streams are made on first use: most calls never need most of them.
+  private stateStream?: Observable<CallState>;
+  private statusStream?: Observable<CallStatus>;
+  private timerStream?: Observable<CallTimer>;
+  private timerStopped?: Subject<void>;
+  private reportSubject?: Subject<CallQualityReport>;
+  private reportStream?: Observable<CallQualityReport>;
 
   /** @internal Created by the phone for each call. */
   constructor(
@@ -200,34 +103,47 @@ export class Session {
     private readonly port: CallPort | undefined,
     private readonly host: SessionHost,
   ) {
+    super();
     this.callId = ref.getSnapshot().context.callId;
-    this.events$ = this.hub.events$;
-    this.state$ = observeActor(ref, toCallState).pipe(shareReplay({ bufferSize: 1, refCount: true }));
-    this.status$ = statusWithParent$(this.state$, (parentId) => host.session(parentId)?.state$ ?? null).pipe(
-      map(([state, parent]) => callStatusFrom(state, this.isVideo(), parent)),
-      distinctUntilChanged(equal),
-    );
-    const ended$ = this.state$.pipe(filter((state) => state.phase === 'ended'), take(1));
-    this.timer$ = defer(() =>
-      callTimer$(this.state$.pipe(map(timerPhasesOf)), { scheduler: host.scheduler }).pipe(takeUntil(this.timerStopped)),
-    );
-    this.report$ = host.qualityReports && port
-      ? this.state$.pipe(
-          filter((state) => state.phase === 'confirmed'),
-          take(1),
-          switchMap(() =>
-            qualityReports$(() => port.getStats(), {
-              intervalMs: host.reportIntervalMs,
-              scheduler: host.scheduler,
-              until$: ended$,
-              audioExpected: () => this.audioExpected(),
-              videoExpected: () => this.state.video.remote,
-            }),
-          ),
-          share(),
-        )
-      : EMPTY;
     this.watch();
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
+  get state$(): Observable<CallState> {
+    return (this.stateStream ??= observeActorShared(this.ref, toCallState));
+  }
+
+  /**
+   * The seed's call status, derived from `state$` and, for a consultation leg, from its original
+   * call's state (so `transferParent` goes when that call does); always equal to `status`.
+   */
+  get status$(): Observable<CallStatus> {
+    return (this.statusStream ??= callStatus$(this.state$, (parentId) => this.host.session(parentId)?.state$ ?? null));
+  }
+
+  /** The call timer, every second and on each phase change; completes when the call ends or `stopTimer()` is called. */
+  get timer$(): Observable<CallTimer> {
+    return (this.timerStream ??= defer(() =>
+      callTimer$(this.state$.pipe(map(timerPhasesOf)), { scheduler: this.host.scheduler }).pipe(takeUntil((this.timerStopped ??= new Subject<void>()))),
+    ));
+  }
+
+  /** Quality reports every `reportIntervalMs` (3 s by default) while confirmed; completes when the call ends. */
+  get report$(): Observable<CallQualityReport> {
+    if (!this.host.qualityReports || !this.port) return EMPTY;
+    if (!this.reportSubject) {
+      this.reportSubject = new Subject<CallQualityReport>();
+      this.reportStream = this.reportSubject.asObservable();
+      if (this.reports === 'ended') this.reportSubject.complete();
+    }
+    return this.reportStream as Observable<CallQualityReport>;
+  }
+
+  /** Every event of this session, as `{ name, args }`. Completes when the call ends (after `ended`) or the session is destroyed. */
+  get events$(): EventHub<SessionEventMap>['events$'] {
+    return this.hub.events$;
   }
 
   // ---------------------------------------------------------------- attributes
@@ -239,23 +155,12 @@ export class Session {
 
   /** The latest quality report, or `null` before the first one. */
   get callReport(): CallQualityReport | null {
-    return this.latestReport.value;
+    return this.latestReport;
   }
 
   /** The call's current state. */
   get state(): CallState {
     return toCallState(this.ref.getSnapshot());
-  }
-
-  /** The seed's call status, derived from the call's state. */
-  get status(): CallStatus {
-    return this.statusFrom(this.state);
-  }
-
-  private statusFrom(state: CallState): CallStatus {
-    const parent = state.consultationFor ? this.host.session(state.consultationFor)?.state ?? null : null;
-    const isVideo = state.video.negotiation === 'on' || state.video.negotiation === 'removing';
-    return callStatusFrom(state, isVideo, parent);
   }
 
   /** The phone's incoming calls that nobody answered yet. */
@@ -276,25 +181,6 @@ export class Session {
   /** The far end's media. */
   get remoteStream(): MediaStream | null {
     return this.port?.remoteStream ?? null;
-  }
-
-  /** The SIP dialog, read-only; `null` fields until the stack knows them. */
-  get dialog(): SessionDialog {
-    const state = this.state;
-    const dialog: DialogInfo | null = state.dialog;
-    const localTag = dialog?.localTag ?? '';
-    const remoteTag = dialog?.remoteTag ?? null;
-    return Object.freeze({
-      id: `${this.callId}${localTag}${remoteTag ?? ''}`,
-      callId: dialog?.callId ?? this.callId,
-      localTag,
-      remoteTag,
-      localURI: dialog?.localURI ?? '',
-      remoteURI: dialog?.remoteURI ?? state.remote.uri,
-      remoteTarget: dialog?.remoteTarget ?? null,
-      sessionState: state.sessionState,
-      signalingState: state.phase === 'ended' ? 'Closed' : dialog?.signalingState ?? 'Initial',
-    });
   }
 
   /** Why the last refused method refused, or `null` if none has. */
@@ -323,7 +209,7 @@ export class Session {
   /** Stop the call timer: `timer$` completes and `timer` keeps its current value. */
   stopTimer(): this {
     if (this.stoppedTimer === null) this.stoppedTimer = this.timer;
-    this.timerStopped.next();
+    this.timerStopped?.next();
     return this;
   }
 
@@ -469,10 +355,7 @@ export class Session {
       return this;
     }
     const { name, avatar, company, ...rest } = status;
-    const identity: Partial<StaticIdentity> = {};
-    if (name !== undefined) Object.assign(identity, { name });
-    if (avatar !== undefined) Object.assign(identity, { avatar });
-    if (company !== undefined) Object.assign(identity, { company });
+    const identity = givenIdentity({ name, avatar, company });
     if (Object.keys(identity).length > 0) this.act('setStatus', { type: 'CALL.IDENTITY.SET', identity });
     if (Object.keys(rest).length > 0) {
       this.refuse('setStatus', 'invalid-input', `derived fields are not settable: ${Object.keys(rest).join(', ')}`);
@@ -492,11 +375,7 @@ export class Session {
       staticStatusProblem(staticStatus) ??
       (startManualModel === undefined || typeof startManualModel === 'boolean' ? null : `startManualModel must be true or false, got ${describe(startManualModel)}`);
     if (problem) return this.refuse(command, 'invalid-input', problem);
-    const { name, avatar, company } = staticStatus as Partial<StaticCallStatus>;
-    const identity: Partial<StaticIdentity> = {};
-    if (name !== undefined) Object.assign(identity, { name });
-    if (avatar !== undefined) Object.assign(identity, { avatar });
-    if (company !== undefined) Object.assign(identity, { company });
+    const identity = givenIdentity(staticStatus as Partial<StaticCallStatus>);
     return this.act(command, { type: 'CALL.IDENTITY.SET', identity, manual: startManualModel as boolean | undefined });
   }
 
@@ -595,32 +474,6 @@ export class Session {
     return this.switchDevice('switchCamera', 'camera', deviceId);
   }
 
-  /** True while our video is muted. */
-  isVideoMuted(): boolean {
-    return this.state.video.muted;
-  }
-
-  /** True while our camera's video is sent (not muted, not the screen, not on hold). */
-  isCameraEnabled(): boolean {
-    return this.state.video.local === 'camera';
-  }
-
-  /** True while the screen is sent instead of the camera. */
-  isScreenSharing(): boolean {
-    return this.ref.getSnapshot().hasTag('screenSharing');
-  }
-
-  /** True once the far end took away the video this call had. */
-  isVideoRemotelyDowngraded(): boolean {
-    return this.state.video.remotelyDowngraded;
-  }
-
-  /** True while the call has video (negotiated at least one way). */
-  isVideo(): boolean {
-    const negotiation = this.state.video.negotiation;
-    return negotiation === 'on' || negotiation === 'removing';
-  }
-
   /** Hang up if the call is live, stop the timer and the reports, and drop every listener. */
   destroy(): void {
     if (this.destroyed) return;
@@ -646,126 +499,21 @@ export class Session {
     }
   }
 
-  // ---------------------------------------------------------------- CallSession queries
-
-  /** The call's id. */
-  getId(): string {
-    return this.callId;
-  }
-
-  /** True when `id` is this call's id. */
-  isId(id: string): boolean {
-    return id === this.callId;
-  }
-
-  /** True when `other` is the same call. */
-  is(other: Session | { callId: string } | null | undefined): boolean {
-    return other !== null && other !== undefined && other.callId === this.callId;
-  }
-
-  /** True while locally held (or resuming). */
-  isOnHold(): boolean {
-    return this.ref.getSnapshot().hasTag('held');
-  }
-
-  /** True while ringing, either direction. */
-  isRinging(): boolean {
-    return this.ref.getSnapshot().hasTag('ringing');
-  }
-
-  /** True for a call we received. */
-  isIncoming(): boolean {
-    return this.state.direction === 'incoming';
-  }
-
-  /** True for a call we placed. */
-  isOutgoing(): boolean {
-    return this.state.direction === 'outgoing';
-  }
-
-  /** True once the call is confirmed, until it ends. */
-  isEstablished(): boolean {
-    return this.ref.getSnapshot().hasTag('established');
-  }
-
-  /** True once the call was answered (200 OK), even if it has ended since. */
-  isAnswered(): boolean {
-    return this.state.times.answeredAt !== null;
-  }
-
-  /** True while the call is neither ended nor ending. */
-  isActive(): boolean {
-    const phase = this.state.phase;
-    return phase !== 'ended' && phase !== 'ending';
-  }
-
-  /** True while the end is on its way. */
-  isTerminating(): boolean {
-    return this.state.phase === 'ending';
-  }
-
-  /** True once the call has ended. */
-  isTerminated(): boolean {
-    return this.state.phase === 'ended';
-  }
-
-  /** True while our audio is muted. */
-  isMuted(): boolean {
-    return this.ref.getSnapshot().hasTag('muted');
-  }
-
-  /** True while recording (not paused). */
-  isRecording(): boolean {
-    return this.ref.getSnapshot().hasTag('recording');
-  }
-
-  /** True while the recording is paused. */
-  recordingIsPaused(): boolean {
-    return this.ref.getSnapshot().hasTag('recordingPaused');
-  }
-
-  /** Seconds since the call was answered (0 before), up to its end. */
-  getElapsedTimeInSeconds(): number {
-    const { answeredAt, endedAt } = this.state.times;
-    if (answeredAt === null) return 0;
-    return Math.max(0, Math.floor(((endedAt ?? this.host.scheduler.now()) - answeredAt) / 1000));
-  }
-
-  /** The call as a plain object (CallSession's properties), for logs and storage. */
-  toJSON(): Record<string, unknown> {
-    const state = this.state;
-    const end: CallEnd | null = state.end;
-    return {
-      type: 'CallSession',
-      callId: this.callId,
-      sipCallId: state.dialog?.callId ?? this.callId,
-      number: state.remote.number,
-      displayName: state.identity.name ?? state.remote.name ?? '',
-      isCaller: state.direction === 'outgoing',
-      creationTime: new Date(state.times.createdAt).toISOString(),
-      answerTime: state.times.answeredAt === null ? null : new Date(state.times.answeredAt).toISOString(),
-      endTime: state.times.endedAt === null ? null : new Date(state.times.endedAt).toISOString(),
-      answered: state.times.answeredAt !== null,
-      ringing: state.phase === 'ringing',
-      onHold: this.isOnHold(),
-      muted: state.muted,
-      recording: this.isRecording(),
-      recordingPaused: this.recordingIsPaused(),
-      sipStatus: state.phase,
-      isVideo: this.isVideo(),
-      cameraEnabled: this.isCameraEnabled(),
-      videoMuted: state.video.muted,
-      screensharing: this.isScreenSharing(),
-      videoRemotelyDowngraded: state.video.remotelyDowngraded,
-      end,
-    };
-  }
-
   // ---------------------------------------------------------------- internals
 
-  /** Drop the subscriptions to the actor and the port, and complete `events$`. */
+  protected stateOf(callId: string): CallState | null {
+    return this.host.session(callId)?.state ?? null;
+  }
+
+  protected now(): number {
+    return this.host.scheduler.now();
+  }
+
+  /** Drop the subscriptions to the actor and the port, stop the quality reports, and complete `events$`. */
   private release(): void {
     this.subscriptions.splice(0).forEach((subscription) => subscription.unsubscribe());
+    this.parent?.subscription?.unsubscribe();
+    this.stopReports();
     this.hub.close();
   }
 
@@ -860,36 +608,15 @@ export class Session {
     return false;
   }
 
+  /**
+   * One subscription to the call actor drives what the session raises itself: `statusChange` and
+   * `staticStatusChange`, the quality report run (from the first confirmed state to the end), and the
+   * end of the session once the actor stops (`ended` has been relayed then, nothing more will come).
+   */
   private watch(): void {
-    let previous: CallStatus | null = null;
-    this.subscriptions.push(
-      this.status$.subscribe((next) => {
-        const old = previous;
-        previous = next;
-        if (old === null) return;
-        this.hub.emit('statusChange', next, old);
-        const before = staticStatusOf({ name: old.name, avatar: old.avatar, company: old.company });
-        const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
-        if (!equal(before, after)) this.hub.emit('staticStatusChange', after, before);
-      }),
-      this.report$.subscribe((report) => {
-        this.latestReport.next(report);
-        this.hub.emit('callReport', { callId: this.callId, callReport: report });
-        if (report.raisedWarnings.length > 0 || report.clearedWarnings.length > 0) {
-          this.hub.emit('qualityWarning', {
-            callId: this.callId,
-            raised: report.raisedWarnings,
-            cleared: report.clearedWarnings,
-            active: report.warnings.map((warning) => warning.name),
-          });
-        }
-      }),
-    );
-    // The call is over once its actor stops: `ended` has been relayed, nothing more will come.
-    this.subscriptions.push(this.state$.subscribe({ complete: () => this.release() }));
-    const emitted = this.ref.on('*', (event: CallEmitted) => this.relay(event));
-    this.subscriptions.push({ unsubscribe: () => emitted.unsubscribe() } as Subscription);
-
+    this.subscriptions.push(this.ref.subscribe({ next: () => this.onState(), complete: () => this.release() }));
+    this.onState();
+    this.subscriptions.push(this.ref.on('*', (event: CallEmitted) => this.relay(event)));
   }
 
   /** @internal A media stream of the call appeared or changed (the phone's port bridge reports it). */
@@ -898,60 +625,78 @@ export class Session {
     this.hub.emit('streamAdded', { callId: this.callId, communicationType: event.direction === 'local' ? 'outbound' : 'inbound', stream: event.stream });
   }
 
-  private relay(event: CallEmitted): void {
-    const callId = this.callId;
-    switch (event.type) {
-      case 'call.progress':
-        return this.hub.emit('progress', { callId, statusCode: event.code, earlyMedia: event.earlyMedia });
-      case 'call.accepted':
-        return this.hub.emit('accepted', { callId, session: this });
-      case 'call.confirmed':
-        return this.hub.emit('confirmed', { callId, session: this });
-      case 'call.reinvite':
-        return this.hub.emit('reinvite', { callId, session: this, video: event.video });
-      case 'call.hold.failed':
-        return this.hub.emit('holdFailed', { callId, code: event.code, reason: event.reason });
-      case 'call.unhold.failed':
-        return this.hub.emit('unholdFailed', { callId, code: event.code, reason: event.reason });
-      case 'call.transfer.succeeded':
-        return this.hub.emit('transferSucceeded', { callId, target: event.transfer.target });
-      case 'call.transfer.failed':
-        return this.hub.emit('transferFailed', {
-          callId,
-          code: event.transfer.failure?.code ?? null,
-          reason: event.transfer.failure?.reason ?? 'transfer failed',
-        });
-      case 'call.record.failed':
-        return this.hub.emit('recordFailed', { callId, reason: event.reason });
-      case 'call.dtmf.received':
-        return this.hub.emit('dtmf', { callId, tone: event.tone, durationMs: event.durationMs });
-      case 'call.info.received':
-        return this.hub.emit('info', { callId, contentType: event.contentType, body: event.body });
-      case 'call.message.received':
-        return this.hub.emit('message', { callId, contentType: event.contentType, body: event.body });
-      case 'call.video.offered':
-        return this.hub.emit('videoOffered', { callId, session: this });
-      case 'call.video.changed':
-        return this.hub.emit('videoChanged', { callId, video: this.state.video });
-      case 'call.video.failed':
-        return this.hub.emit('videoFailed', { callId, code: event.code, reason: event.reason, failure: event.media });
-      case 'call.screen.failed':
-        return this.hub.emit('screenShareFailed', { callId, failure: event.media, reason: event.reason });
-      case 'call.ended':
-        return this.relayEnd(event.end, event.established);
-      default:
-        return undefined;
-    }
+  private onState(): void {
+    const state = this.state;
+    this.followParent(state.consultationFor);
+    this.updateStatus();
+    if (state.phase === 'confirmed' && this.reports === null) this.startReports();
+    else if (state.phase === 'ended') this.stopReports();
   }
 
-  private relayEnd(end: CallEnd, established: boolean): void {
-    const callId = this.callId;
-    if (!established) {
-      if (CLIENT_ERROR_CAUSES.has(end.cause) && end.originator !== 'remote') {
-        this.hub.emit('clientError', { callId, cause: end.cause });
+  /** Follow the state of the call this one is the consultation leg of, while it is one. */
+  private followParent(id: string | null): void {
+    if (id === (this.parent?.id ?? null)) return;
+    this.parent?.subscription?.unsubscribe();
+    this.parent = null;
+    const parent$ = id === null ? undefined : this.host.session(id)?.state$;
+    if (id === null || !parent$) return;
+    const parent: NonNullable<Session['parent']> = { id, state: null };
+    this.parent = parent;
+    parent.subscription = parent$.subscribe({
+      next: (state) => {
+        parent.state = state;
+        this.updateStatus();
+      },
+      complete: () => {
+        parent.state = null;
+        this.updateStatus();
+      },
+    });
+  }
+
+  private updateStatus(): void {
+    const next = callStatusFrom(this.state, this.parent?.state ?? null);
+    const old = this.lastStatus;
+    if (old !== null && equal(next, old)) return;
+    this.lastStatus = next;
+    if (old === null) return;
+    this.hub.emit('statusChange', next, old);
+    const before = staticStatusOf({ name: old.name, avatar: old.avatar, company: old.company });
+    const after = staticStatusOf({ name: next.name, avatar: next.avatar, company: next.company });
+    if (!equal(before, after)) this.hub.emit('staticStatusChange', after, before);
+  }
+
+  private startReports(): void {
+    const port = this.port;
+    if (!port || !this.host.qualityReports) return;
+    this.reports = qualityReports$(() => port.getStats(), {
+      intervalMs: this.host.reportIntervalMs,
+      scheduler: this.host.scheduler,
+      audioExpected: () => this.audioExpected(),
+      videoExpected: () => this.state.video.remote,
+    }).subscribe((report) => {
+      this.latestReport = report;
+      this.hub.emit('callReport', { callId: this.callId, callReport: report });
+      if (report.raisedWarnings.length > 0 || report.clearedWarnings.length > 0) {
+        this.hub.emit('qualityWarning', {
+          callId: this.callId,
+          raised: report.raisedWarnings,
+          cleared: report.clearedWarnings,
+          active: report.warnings.map((warning) => warning.name),
+        });
       }
-      this.hub.emit('failed', { callId, cause: end.cause, code: end.code });
-    }
-    this.hub.emit('ended', { callId, cause: end.cause, code: end.code, originator: end.originator });
+      this.reportSubject?.next(report);
+    });
+  }
+
+  private stopReports(): void {
+    if (this.reports === 'ended') return;
+    this.reports?.unsubscribe();
+    this.reports = 'ended';
+    this.reportSubject?.complete();
+  }
+
+  private relay(event: CallEmitted): void {
+    relayCallEvent(event, this, (name, args) => this.hub.emit(name as keyof SessionEventMap, ...(args as never)));
   }
 }

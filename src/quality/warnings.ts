@@ -209,6 +209,23 @@ function checkHysteresis(name: QualityWarningName, h: WarningHysteresis): Warnin
   return Object.freeze({ ...h });
 }
 
+interface WarningSettings {
+  readonly thresholds: QualityThresholds;
+  readonly hysteresis: Readonly<Record<QualityWarningName, WarningHysteresis>>;
+}
+
+let defaultSettings: WarningSettings | undefined;
+
+/** The thresholds and the hysteresis of each warning that `options` make, checked. */
+function warningSettings(options: QualityWarningOptions): WarningSettings {
+  const common = { ...DEFAULT_WARNING_HYSTERESIS, ...options.hysteresis };
+  const byName = {} as Record<QualityWarningName, WarningHysteresis>;
+  for (const name of QUALITY_WARNING_NAMES) {
+    byName[name] = checkHysteresis(name, { ...common, ...options.hysteresisByWarning?.[name] });
+  }
+  return { thresholds: Object.freeze({ ...DEFAULT_QUALITY_THRESHOLDS, ...options.thresholds }), hysteresis: Object.freeze(byName) };
+}
+
 /**
  * Judges reports one after another and keeps each warning's state.
  *
@@ -225,13 +242,11 @@ export class QualityWarningTracker {
 
   /** @throws RangeError when a hysteresis setting is not a positive integer or `raiseCount > raiseWindow`. */
   constructor(options: QualityWarningOptions = {}) {
-    this.thresholds = Object.freeze({ ...DEFAULT_QUALITY_THRESHOLDS, ...options.thresholds });
-    const common = { ...DEFAULT_WARNING_HYSTERESIS, ...options.hysteresis };
-    const byName = {} as Record<QualityWarningName, WarningHysteresis>;
-    for (const name of QUALITY_WARNING_NAMES) {
-      byName[name] = checkHysteresis(name, { ...common, ...options.hysteresisByWarning?.[name] });
-    }
-    this.hysteresis = Object.freeze(byName);
+    const customized = options.thresholds !== undefined || options.hysteresis !== undefined || options.hysteresisByWarning !== undefined;
+    // Every call's tracker shares the defaults (frozen) instead of a copy of its own.
+    const settings = customized ? warningSettings(options) : (defaultSettings ??= warningSettings({}));
+    this.thresholds = settings.thresholds;
+    this.hysteresis = settings.hysteresis;
     this.reset();
   }
 

@@ -286,6 +286,65 @@ describe('observables of calls that are gone', () => {
   });
 });
 
+describe('what a session raises itself follows its streams', () => {
+  it('every status$ value after the first arrives as statusChange (new, old), also when the original call of a consultation leg goes', async () => {
+    rig = await facadeRig(['1001', '1002', '1003']);
+    const [a, b, c] = rig.phones;
+    c.phone.on('incoming', ({ session }) => void session.answer());
+    const { caller } = await establish(rig, a, b);
+    expect(caller.attendedTransfer('1003')).toBe(true);
+    await rig.settle();
+    const consultation: Session = a.phone.getSessions().find((s) => s.callId !== caller.callId)!;
+    const changes: Array<[unknown, unknown]> = [];
+    consultation.on('statusChange', (next, old) => changes.push([next, old]));
+    const streamed: unknown[] = [];
+    consultation.status$.subscribe((status) => streamed.push(status));
+    caller.setStaticStatus({ name: 'Original' });
+    await rig.settle();
+    expect(caller.hangup()).toBe(true);
+    await rig.settle();
+    consultation.hold();
+    await rig.settle();
+    expect(streamed.length).toBeGreaterThanOrEqual(3);
+    expect(changes.map(([next]) => next)).toEqual(streamed.slice(1));
+    expect(changes.map(([, old]) => old)).toEqual(streamed.slice(0, -1));
+    expect(changes.some(([next]) => (next as { transferParent?: { name: string } }).transferParent?.name === 'Original')).toBe(true);
+    expect(changes[changes.length - 1]![0]).toEqual(consultation.status);
+  });
+
+  it('report$ read once reports have begun gets the later ones, the same objects callReport carries; read after the end, it completes at once', async () => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    try {
+      rig = await facadeRig(['1001', '1002'], { qualityReports: true });
+      const { caller } = await establish(rig, rig.phones[0], rig.phones[1]);
+      const events: unknown[] = [];
+      caller.on('callReport', ({ callReport }) => events.push(callReport));
+      await jest.advanceTimersByTimeAsync(3000);
+      expect(events).toHaveLength(1);
+      const late: unknown[] = [];
+      let lateDone = false;
+      caller.report$.subscribe({ next: (report) => late.push(report), complete: () => (lateDone = true) });
+      await jest.advanceTimersByTimeAsync(6000);
+      expect(events).toHaveLength(3);
+      expect(late).toEqual(events.slice(1));
+      expect(late[1]).toBe(events[2]);
+      expect(caller.callReport).toBe(events[2]);
+      caller.hangup();
+      await rig.settle();
+      expect(lateDone).toBe(true);
+      await jest.advanceTimersByTimeAsync(6000);
+      expect(events).toHaveLength(3);
+      let afterEnd = false;
+      caller.report$.subscribe({ complete: () => (afterEnd = true) });
+      expect(afterEnd).toBe(true);
+    } finally {
+      rig?.destroy();
+      rig = null;
+      jest.useRealTimers();
+    }
+  });
+});
+
 describe('a consultation call of a consultation call (found by the property suite)', () => {
   it('call(n, {}, legId) on a consultation leg is refused; no call is both a leg and a parent', async () => {
     rig = await facadeRig(['1001', '1002', '1003']);

@@ -1,6 +1,9 @@
-import { concat, map, of, switchMap, takeLast, takeUntil } from 'rxjs';
+import equal from 'fast-deep-equal';
+import { concat, distinctUntilChanged, map, of, switchMap, takeLast, takeUntil } from 'rxjs';
 import type { Observable } from 'rxjs';
-import type { CallState } from '../machines/call.connect';
+import type { CallState } from '../../machines/call.connect';
+import { callStatusFrom } from './call-status';
+import type { CallStatus } from './call-status';
 
 /**
  * A call's state paired with the state of the call it is the consultation leg of (or `null`): the
@@ -22,5 +25,16 @@ export function statusWithParent$(
       return concat(parent$, of(null)).pipe(map((parent) => [state, parent] as const));
     }),
     takeUntil(state$.pipe(takeLast(1))),
+  );
+}
+
+/** The seed's call status of a call, on subscribe and on every change (see {@link statusWithParent$}). */
+export function callStatus$(
+  state$: Observable<CallState>,
+  parentState$: (callId: string) => Observable<CallState> | null,
+): Observable<CallStatus> {
+  return statusWithParent$(state$, parentState$).pipe(
+    map(([state, parent]) => callStatusFrom(state, parent)),
+    distinctUntilChanged(equal),
   );
 }

@@ -1,5 +1,5 @@
-import type { CallState } from '../machines/call.connect';
-import type { StaticIdentity } from '../machines/call.types';
+import type { CallState } from '../../machines/call.connect';
+import type { StaticIdentity } from '../../machines/call.types';
 
 /** The seed SDK's static call status: what the app may supply about the far end. */
 export interface StaticCallStatus {
@@ -70,14 +70,26 @@ export function staticStatusOf(identity: StaticIdentity): StaticCallStatus {
   return Object.freeze({ name: identity.name ?? '', avatar: identity.avatar ?? '', company: identity.company ?? '' });
 }
 
-/** Derives the seed's {@link CallStatus} from a call's state. */
-export function callStatusFrom(state: CallState, isVideo: boolean, parent: CallState | null): CallStatus {
+/** The app-owned fields `status` gives (`name`, `avatar`, `company`), as an update of the call's identity. */
+export function givenIdentity(status: Partial<StaticCallStatus>): Partial<StaticIdentity> {
+  const identity: { -readonly [K in keyof StaticIdentity]?: string } = {};
+  for (const key of ['name', 'avatar', 'company'] as const) if (status[key] !== undefined) identity[key] = status[key];
+  return identity;
+}
+
+/** True while the call has video (negotiated at least one way). */
+export function hasVideo(state: CallState): boolean {
+  return state.video.negotiation === 'on' || state.video.negotiation === 'removing';
+}
+
+/** Derives the seed's {@link CallStatus} from a call's state and, for a consultation leg, its original call's state. */
+export function callStatusFrom(state: CallState, parent: CallState | null): CallStatus {
   const status: CallStatus = {
     ...staticStatusOf(state.identity),
     number: state.remote.number,
     callId: state.callId,
     communicationType: state.direction === 'outgoing' ? 'outbound' : 'inbound',
-    isVideo,
+    isVideo: hasVideo(state),
     isRing: state.phase === 'ringing',
     isHold: state.hold === 'held' || state.hold === 'resuming',
     isMute: state.muted,
