@@ -95,7 +95,7 @@ function videoOf(snapshot: CallSnapshot, confirmed: boolean): VideoState {
   const hasVideo = context.video.send || context.video.receive;
   const value = snapshot.value as { confirmed?: { media?: { video?: string } } };
   const region = confirmed ? value.confirmed?.media?.video : undefined;
-  const negotiation: VideoNegotiation = region === undefined || region === 'settling' ? (hasVideo ? 'on' : 'off') : (region as VideoNegotiation);
+  const negotiation: VideoNegotiation = region === undefined ? (hasVideo ? 'on' : 'off') : (region as VideoNegotiation);
   const muted = snapshot.hasTag('videoMuted');
   const heldEitherWay = snapshot.hasTag('held') || snapshot.hasTag('remotelyHeld');
   const live = snapshot.status === 'active' && !snapshot.hasTag('terminated') && !snapshot.hasTag('terminating');
