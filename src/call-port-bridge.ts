@@ -1,5 +1,7 @@
+import type { ActorSystem } from 'xstate';
 import type { CallPort } from '../machines/port';
 import type { CallEvent, CallPortCommand, MediaStreamEvent } from '../machines/call.types';
+import { wiringOf } from './phone-wiring';
 
 /** The part of a call actor the bridge needs: where port events go, and when the call is over. */
 interface CallActor {
@@ -131,4 +133,17 @@ export class CallPorts {
   clear(): void {
     this.ports.clear();
   }
+}
+
+/**
+ * The call machine's `tellPort` action for every phone: carries a command out on the call's port
+ * through the call ports of the phone whose actor system runs the call.
+ */
+export function tellPhonePort(
+  args: { context: { callId: string }; self: { send(event: CallEvent): void }; system: ActorSystem<any> },
+  command: CallPortCommand,
+): void {
+  const ports = wiringOf(args.system)?.ports;
+  if (ports) ports.tellPort(args, command);
+  else args.self.send({ type: 'SIP.COMMAND.FAILED', command: command.type, reason: 'the call belongs to no phone' });
 }

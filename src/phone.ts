@@ -14,7 +14,8 @@ import { callOptionsProblem } from '../machines/call-options';
 import { settingsProblem, givenSettings } from '../machines/settings';
 import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
-import { CallPorts } from './call-port-bridge';
+import { CallPorts, tellPhonePort } from './call-port-bridge';
+import { wirePhone } from './phone-wiring';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
 import { PhoneOperator } from './seed/phone-operator';
@@ -71,6 +72,15 @@ export interface PhoneOptions extends Partial<PhoneSettings> {
 }
 
 const PHONE_EVENT_NAMES = eventNames(PHONE_EVENTS);
+
+/**
+ * The phone machine with its implementations, built once for every phone: each implementation
+ * reaches its phone's user agent, ports, REFER policy and sessions through the phone's wiring
+ * (`src/phone-wiring.ts`).
+ */
+const wiredPhoneMachine = phoneMachine.provide({
+  actors: { ua: agentBridge, referDecision, call: callMachine.provide({ actions: { tellPort: tellPhonePort } }) },
+});
 const relayPhoneEvent = relayOf(PHONE_EVENTS);
 
 /** Arguments of each Phone event, as `on()` listeners receive them. */
@@ -115,26 +125,25 @@ export class Phone extends PhoneOperator {
     this.devices = new Devices(options.mediaDevices === undefined ? browserDeviceSource() : options.mediaDevices, { ...options.deviceIds });
     this.devices$ = this.devices.list$;
     this.deviceWatch = this.devices$.subscribe();
-    const machine = phoneMachine.provide({
-      actors: {
-        ua: agentBridge(userAgent, this.ports),
-        referDecision: referDecision(options.refer ?? 'accept', (callId) => this.getSession(callId)),
-        call: callMachine.provide({ actions: { tellPort: this.ports.tellPort } }),
-      },
-    });
     const settings = Object.fromEntries(
       (['maxCalls', 'callWaiting', 'autoHold', 'register', 'reRegistryPhoneTimes', 'registrationRetryBaseMs', 'registrationRetryMaxMs', 'overCapCode', 'rejectCode', 'referTimeoutMs'] as const)
         .filter((key) => options[key] !== undefined)
         .map((key) => [key, options[key]]),
     );
     const scheduler = options.scheduler ?? asyncScheduler;
-    this.actor = createActor(machine, {
+    this.actor = createActor(wiredPhoneMachine, {
       input: { ...settings, recordPermissions: options.recordPermissions, clock: { now: () => scheduler.now() } },
       inspect: phoneInspector(options.inspect),
       clock: {
         setTimeout: (callback: () => void, ms: number) => scheduler.schedule(callback, ms),
         clearTimeout: (subscription: Subscription) => subscription.unsubscribe(),
       },
+    });
+    wirePhone(this.actor.system, {
+      userAgent,
+      ports: this.ports,
+      refer: options.refer ?? 'accept',
+      sessionOf: (callId) => this.getSession(callId),
     });
     this.host = {
       dtmf: { ...DEFAULT_DTMF, ...options.dtmf },

@@ -198,3 +198,26 @@ describe('incoming REFER: the transferred call ends first', () => {
     expect(c.phone.getSessions()).toEqual([]);
   });
 });
+
+describe('incoming REFER: every phone asks its own policy', () => {
+  it('of two phones transferred at the same time, the declining one declines and the asking one is asked about its own call', async () => {
+    const asked: ReferRequest[] = [];
+    rig = await facadeRig(['1001', '1002', '1003', '1004'], (number) =>
+      number === '1002' ? { refer: 'decline' } : number === '1004' ? { refer: (request) => (asked.push(request), true) } : {},
+    );
+    const r = rig;
+    const [a, b, c, d] = r.phones;
+    const { caller: ab, callee: ba } = await establish(r, a, b);
+    const { caller: cd, callee: dc } = await establish(r, c, d);
+    const bEvents = recordPhone(b.phone);
+    const dEvents = recordPhone(d.phone);
+    expect(ab.blindTransfer(c.number)).toBe(true);
+    expect(cd.blindTransfer(a.number)).toBe(true);
+    await r.settle();
+    expect(bEvents.first('referReceived')).toEqual([{ callId: ba.callId, target: expect.stringContaining('1003'), accepted: false, outcome: 'declined' }]);
+    expect(dEvents.first('referReceived')).toEqual([{ callId: dc.callId, target: expect.stringContaining('1001'), accepted: true, outcome: 'accepted' }]);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.callId).toBe(dc.callId);
+    expect(asked[0]!.session).toBe(dc);
+  });
+});
