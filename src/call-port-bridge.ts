@@ -1,7 +1,6 @@
 import type { ActorSystem } from 'xstate';
 import type { CallPort } from '../machines/port';
 import type { CallEvent, CallPortCommand, MediaStreamEvent } from '../machines/call.types';
-import { wiringOf } from './phone-wiring';
 
 /** The part of a call actor the bridge needs: where port events go, and when the call is over. */
 interface CallActor {
@@ -137,13 +136,12 @@ export class CallPorts {
 
 /**
  * The call machine's `tellPort` action for every phone: carries a command out on the call's port
- * through the call ports of the phone whose actor system runs the call.
+ * through the call ports of the phone whose actor system runs the call (found by `portsOf`).
  */
-export function tellPhonePort(
-  args: { context: { callId: string }; self: { send(event: CallEvent): void }; system: ActorSystem<any> },
-  command: CallPortCommand,
-): void {
-  const ports = wiringOf(args.system)?.ports;
-  if (ports) ports.tellPort(args, command);
-  else args.self.send({ type: 'SIP.COMMAND.FAILED', command: command.type, reason: 'the call belongs to no phone' });
+export function tellPhonePort(portsOf: (system: ActorSystem<any>) => CallPorts | undefined) {
+  return (args: { context: { callId: string }; self: { send(event: CallEvent): void }; system: ActorSystem<any> }, command: CallPortCommand): void => {
+    const ports = portsOf(args.system);
+    if (ports) ports.tellPort(args, command);
+    else args.self.send({ type: 'SIP.COMMAND.FAILED', command: command.type, reason: 'the call belongs to no phone' });
+  };
 }

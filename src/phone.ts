@@ -15,7 +15,7 @@ import { settingsProblem, givenSettings } from '../machines/settings';
 import { callEntry, describe, digestCredentialsProblem, hasCall, targetProblem } from '../machines/validation';
 import { agentBridge } from './agent-bridge';
 import { CallPorts, tellPhonePort } from './call-port-bridge';
-import { wirePhone } from './phone-wiring';
+import { wirePhone, wiringOf } from './phone-wiring';
 import { referDecision } from './refer-decision';
 import type { ReferPolicy } from './refer-decision';
 import { PhoneOperator } from './seed/phone-operator';
@@ -79,7 +79,11 @@ const PHONE_EVENT_NAMES = eventNames(PHONE_EVENTS);
  * (`src/phone-wiring.ts`).
  */
 const wiredPhoneMachine = phoneMachine.provide({
-  actors: { ua: agentBridge, referDecision, call: callMachine.provide({ actions: { tellPort: tellPhonePort } }) },
+  actors: {
+    ua: agentBridge(wiringOf),
+    referDecision: referDecision(wiringOf),
+    call: callMachine.provide({ actions: { tellPort: tellPhonePort((system) => wiringOf(system)?.ports) } }),
+  },
 });
 const relayPhoneEvent = relayOf(PHONE_EVENTS);
 
