@@ -1,18 +1,15 @@
 import type { CallState } from '../../machines/call.connect';
-import type { SessionState, SignalingState } from '../../machines/port';
+import type { DialogInfo, SessionState } from '../../machines/port';
 
-/** The read-only SIP dialog of a call (RFC 3261 §12), as SIP libraries describe a session. */
-export interface SessionDialog {
+/**
+ * The read-only SIP dialog of a call (RFC 3261 §12), as SIP libraries describe a session: the
+ * dialog the stack reported, with its id and the session state.
+ */
+export interface SessionDialog extends DialogInfo {
   /** Call-ID + local tag + remote tag. */
   readonly id: string;
-  readonly callId: string;
-  readonly localTag: string;
-  readonly remoteTag: string | null;
-  readonly localURI: string;
-  readonly remoteURI: string;
-  readonly remoteTarget: string | null;
+  /** The dialog's life cycle. */
   readonly sessionState: SessionState;
-  readonly signalingState: SignalingState;
 }
 
 /** The SIP dialog of a call, read from its state; empty or `null` fields until the stack knows them. */
