@@ -72,10 +72,13 @@ export interface CallState {
 
 type CallSnapshot = SnapshotFrom<CallMachine>;
 
-const PHASES: readonly CallPhase[] = ['dialing', 'ringing', 'answering', 'confirmed', 'ending', 'ended'];
+const PHASES: ReadonlySet<string> = new Set<CallPhase>(['dialing', 'ringing', 'answering', 'confirmed', 'ending', 'ended']);
 
+/** The phase is the top-level state, read off the state value (`created`, passed through at once, counts as dialing). */
 function phaseOf(snapshot: CallSnapshot): CallPhase {
-  return PHASES.find((phase) => snapshot.matches(phase)) ?? 'dialing';
+  const value = snapshot.value;
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  return PHASES.has(top) ? (top as CallPhase) : 'dialing';
 }
 
 function regionOf<T extends string>(snapshot: CallSnapshot, region: string): T | null {
