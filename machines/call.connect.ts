@@ -22,7 +22,7 @@ export type TransferState =
   | 'attended.referring'
   | 'attended.awaitingOutcome';
 
-/** Where adding or removing video stands (the call machine's media region). */
+/** Where adding or removing video stands (the call machine's `video` region). */
 export type VideoNegotiation = 'off' | 'adding' | 'on' | 'removing' | 'offered' | 'answering';
 
 /** A call's video as a UI sees it, derived from the call machine (never from reading streams). */
@@ -72,10 +72,13 @@ export interface CallState {
 
 type CallSnapshot = SnapshotFrom<CallMachine>;
 
-const PHASES: readonly CallPhase[] = ['dialing', 'ringing', 'answering', 'confirmed', 'ending', 'ended'];
+const PHASES: ReadonlySet<string> = new Set<CallPhase>(['dialing', 'ringing', 'answering', 'confirmed', 'ending', 'ended']);
 
+/** The phase is the top-level state, read off the state value (`created`, passed through at once, counts as dialing). */
 function phaseOf(snapshot: CallSnapshot): CallPhase {
-  return PHASES.find((phase) => snapshot.matches(phase)) ?? 'dialing';
+  const value = snapshot.value;
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  return PHASES.has(top) ? (top as CallPhase) : 'dialing';
 }
 
 function regionOf<T extends string>(snapshot: CallSnapshot, region: string): T | null {
@@ -93,8 +96,8 @@ function regionOf<T extends string>(snapshot: CallSnapshot, region: string): T |
 function videoOf(snapshot: CallSnapshot, confirmed: boolean): VideoState {
   const { context } = snapshot;
   const hasVideo = context.video.send || context.video.receive;
-  const value = snapshot.value as { confirmed?: { media?: { video?: string } } };
-  const region = confirmed ? value.confirmed?.media?.video : undefined;
+  const value = snapshot.value as { confirmed?: { video?: string } };
+  const region = confirmed ? value.confirmed?.video : undefined;
   const negotiation: VideoNegotiation = region === undefined ? (hasVideo ? 'on' : 'off') : (region as VideoNegotiation);
   const muted = snapshot.hasTag('videoMuted');
   const heldEitherWay = snapshot.hasTag('held') || snapshot.hasTag('remotelyHeld');

@@ -129,8 +129,8 @@ const VIDEO_ANSWERED = [{ guard: 'hasVideo', target: 'on' }, { target: 'off' }] 
  * transitions inside `confirmed`.
  */
 function intoConfirmed<const A>(actions: A) {
-  const on = '#call.confirmed.media.video.on';
-  const off = '#call.confirmed.media.video.off';
+  const on = '#call.confirmed.video.on';
+  const off = '#call.confirmed.video.off';
   const attended = '#call.confirmed.transfer.attended';
   const idle = '#call.confirmed.transfer.idle';
   return [
@@ -588,118 +588,113 @@ export const callMachine = setup({
             },
           },
         },
-        media: {
-          type: 'parallel',
+        video: {
+          initial: 'off',
           states: {
-            video: {
-              initial: 'off',
-              states: {
-                off: {
-                  on: {
-                    'CALL.VIDEO.ADD': {
-                      target: 'adding',
-                      actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ADD', cameraId: event.cameraId }) },
-                    },
-                    'SIP.REINVITE': { guard: 'offersVideo', target: 'offered', actions: emit({ type: 'call.video.offered' as const }) },
-                    'SIP.MEDIA.NEGOTIATED': { guard: 'negotiatesVideo', target: 'on', actions: ['recordNegotiatedVideo', 'announceVideoChanged'] },
-                  },
+            off: {
+              on: {
+                'CALL.VIDEO.ADD': {
+                  target: 'adding',
+                  actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ADD', cameraId: event.cameraId }) },
                 },
-                adding: {
-                  tags: ['videoPending'],
-                  on: {
-                    'SIP.RENEGOTIATE.SUCCEEDED': [
-                      { guard: 'hasVideo', target: 'on', actions: assign({ videoRemotelyDowngraded: false }) },
-                      { target: 'off', actions: 'announceVideoFailed' },
-                    ],
-                    'SIP.RENEGOTIATE.FAILED': { target: 'off', actions: 'announceVideoFailed' },
-                  },
-                },
-                on: {
-                  tags: ['video'],
-                  on: {
-                    'CALL.VIDEO.REMOVE': { target: 'removing', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.REMOVE' } } },
-                    'SIP.MEDIA.NEGOTIATED': {
-                      guard: 'negotiatesNoVideo',
-                      target: 'off',
-                      actions: ['recordNegotiatedVideo', 'announceVideoChanged', assign({ videoRemotelyDowngraded: true })],
-                    },
-                  },
-                },
-                removing: {
-                  tags: ['video', 'videoPending'],
-                  on: {
-                    'SIP.RENEGOTIATE.SUCCEEDED': [
-                      { guard: 'hasVideo', target: 'on', actions: 'announceVideoFailed' },
-                      { target: 'off' },
-                    ],
-                    'SIP.RENEGOTIATE.FAILED': { target: 'on', actions: 'announceVideoFailed' },
-                  },
-                },
-                offered: {
-                  tags: ['videoOffered'],
-                  after: { videoOfferTimeout: { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } } },
-                  on: {
-                    'CALL.VIDEO.ACCEPT': {
-                      target: 'answering',
-                      actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ACCEPT', cameraId: event.cameraId }) },
-                    },
-                    'CALL.VIDEO.DECLINE': { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } },
-                    'SIP.VIDEO.ANSWERED': VIDEO_ANSWERED,
-                  },
-                },
-                answering: {
-                  tags: ['videoPending'],
-                  on: { 'SIP.VIDEO.ANSWERED': VIDEO_ANSWERED },
+                'SIP.REINVITE': { guard: 'offersVideo', target: 'offered', actions: emit({ type: 'call.video.offered' as const }) },
+                'SIP.MEDIA.NEGOTIATED': { guard: 'negotiatesVideo', target: 'on', actions: ['recordNegotiatedVideo', 'announceVideoChanged'] },
+              },
+            },
+            adding: {
+              tags: ['videoPending'],
+              on: {
+                'SIP.RENEGOTIATE.SUCCEEDED': [
+                  { guard: 'hasVideo', target: 'on', actions: assign({ videoRemotelyDowngraded: false }) },
+                  { target: 'off', actions: 'announceVideoFailed' },
+                ],
+                'SIP.RENEGOTIATE.FAILED': { target: 'off', actions: 'announceVideoFailed' },
+              },
+            },
+            on: {
+              tags: ['video'],
+              on: {
+                'CALL.VIDEO.REMOVE': { target: 'removing', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.REMOVE' } } },
+                'SIP.MEDIA.NEGOTIATED': {
+                  guard: 'negotiatesNoVideo',
+                  target: 'off',
+                  actions: ['recordNegotiatedVideo', 'announceVideoChanged', assign({ videoRemotelyDowngraded: true })],
                 },
               },
             },
+            removing: {
+              tags: ['video', 'videoPending'],
+              on: {
+                'SIP.RENEGOTIATE.SUCCEEDED': [
+                  { guard: 'hasVideo', target: 'on', actions: 'announceVideoFailed' },
+                  { target: 'off' },
+                ],
+                'SIP.RENEGOTIATE.FAILED': { target: 'on', actions: 'announceVideoFailed' },
+              },
+            },
+            offered: {
+              tags: ['videoOffered'],
+              after: { videoOfferTimeout: { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } } },
+              on: {
+                'CALL.VIDEO.ACCEPT': {
+                  target: 'answering',
+                  actions: { type: 'tellPort', params: ({ event }) => ({ type: 'PORT.VIDEO.ACCEPT', cameraId: event.cameraId }) },
+                },
+                'CALL.VIDEO.DECLINE': { target: 'answering', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.DECLINE' } } },
+                'SIP.VIDEO.ANSWERED': VIDEO_ANSWERED,
+              },
+            },
+            answering: {
+              tags: ['videoPending'],
+              on: { 'SIP.VIDEO.ANSWERED': VIDEO_ANSWERED },
+            },
+          },
+        },
+        camera: {
+          initial: 'unmuted',
+          states: {
+            unmuted: {
+              on: { 'CALL.VIDEO.MUTE': { target: 'muted', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.MUTE' } } } },
+            },
+            muted: {
+              tags: ['videoMuted'],
+              on: { 'CALL.VIDEO.UNMUTE': { target: 'unmuted', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.UNMUTE' } } } },
+            },
+          },
+        },
+        source: {
+          initial: 'camera',
+          on: { 'SIP.SCREEN.STOPPED': '.camera' },
+          states: {
             camera: {
-              initial: 'unmuted',
-              states: {
-                unmuted: {
-                  on: { 'CALL.VIDEO.MUTE': { target: 'muted', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.MUTE' } } } },
-                },
-                muted: {
-                  tags: ['videoMuted'],
-                  on: { 'CALL.VIDEO.UNMUTE': { target: 'unmuted', actions: { type: 'tellPort', params: { type: 'PORT.VIDEO.UNMUTE' } } } },
+              on: {
+                'CALL.SCREEN.START': {
+                  guard: 'sendsVideo',
+                  target: 'startingScreen',
+                  actions: { type: 'tellPort', params: { type: 'PORT.SCREEN.START' } },
                 },
               },
             },
-            source: {
-              initial: 'camera',
-              on: { 'SIP.SCREEN.STOPPED': '.camera' },
-              states: {
-                camera: {
-                  on: {
-                    'CALL.SCREEN.START': {
-                      guard: 'sendsVideo',
-                      target: 'startingScreen',
-                      actions: { type: 'tellPort', params: { type: 'PORT.SCREEN.START' } },
-                    },
-                  },
+            startingScreen: {
+              tags: ['screenPending'],
+              on: {
+                'SIP.SCREEN.STARTED': 'screen',
+                'SIP.SCREEN.FAILED': {
+                  target: 'camera',
+                  actions: emit(({ event }) => ({ type: 'call.screen.failed' as const, media: event.media, reason: event.reason })),
                 },
-                startingScreen: {
-                  tags: ['screenPending'],
-                  on: {
-                    'SIP.SCREEN.STARTED': 'screen',
-                    'SIP.SCREEN.FAILED': {
-                      target: 'camera',
-                      actions: emit(({ event }) => ({ type: 'call.screen.failed' as const, media: event.media, reason: event.reason })),
-                    },
-                  },
-                },
-                screen: {
-                  tags: ['screenSharing'],
-                  on: { 'CALL.SCREEN.STOP': { target: 'stoppingScreen', actions: { type: 'tellPort', params: { type: 'PORT.SCREEN.STOP' } } } },
-                },
-                stoppingScreen: {
-                  tags: ['screenSharing', 'screenPending'],
-                  on: {
-                    'SIP.SCREEN.FAILED': {
-                      target: 'screen',
-                      actions: emit(({ event }) => ({ type: 'call.screen.failed' as const, media: event.media, reason: event.reason })),
-                    },
-                  },
+              },
+            },
+            screen: {
+              tags: ['screenSharing'],
+              on: { 'CALL.SCREEN.STOP': { target: 'stoppingScreen', actions: { type: 'tellPort', params: { type: 'PORT.SCREEN.STOP' } } } },
+            },
+            stoppingScreen: {
+              tags: ['screenSharing', 'screenPending'],
+              on: {
+                'SIP.SCREEN.FAILED': {
+                  target: 'screen',
+                  actions: emit(({ event }) => ({ type: 'call.screen.failed' as const, media: event.media, reason: event.reason })),
                 },
               },
             },

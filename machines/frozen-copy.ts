@@ -8,7 +8,13 @@ export function frozenCopy<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   const known = copies.get(value as object);
   if (known) return known as T;
-  const copy = (Array.isArray(value) ? value.map(frozenCopy) : Object.fromEntries(Object.entries(value).map(([key, item]) => [key, frozenCopy(item)]))) as T;
+  let copy: T;
+  if (Array.isArray(value)) copy = value.map(frozenCopy) as T;
+  else {
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) fields[key] = frozenCopy((value as Record<string, unknown>)[key]);
+    copy = fields as T;
+  }
   Object.freeze(copy);
   copies.set(value as object, copy as object);
   return copy;

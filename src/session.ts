@@ -666,10 +666,21 @@ export class Session extends CallSession {
     if (!equal(before, after)) this.hub.emit('staticStatusChange', after, before);
   }
 
+  /**
+   * The report pipeline is built off the event path that confirmed the call: a zero-delay action on
+   * the phone's scheduler builds it, so the state change reaches its listeners first. Its polls are
+   * counted from that action, at the same scheduler time as the confirmation.
+   */
   private startReports(): void {
     const port = this.port;
     if (!port || !this.host.qualityReports) return;
-    this.reports = qualityReports$(() => port.getStats(), {
+    this.reports = this.host.scheduler.schedule(() => {
+      if (this.reports !== 'ended') this.reports = this.reportRun(port);
+    });
+  }
+
+  private reportRun(port: CallPort): Subscription {
+    return qualityReports$(() => port.getStats(), {
       intervalMs: this.host.reportIntervalMs,
       scheduler: this.host.scheduler,
       audioExpected: () => this.audioExpected(),

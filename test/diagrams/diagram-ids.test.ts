@@ -41,13 +41,12 @@ test('a held call lists every region of confirmed, each active leaf and its ance
     'call.confirmed.record.off',
     'call.confirmed.transfer',
     'call.confirmed.transfer.idle',
-    'call.confirmed.media',
-    'call.confirmed.media.video',
-    'call.confirmed.media.video.off',
-    'call.confirmed.media.camera',
-    'call.confirmed.media.camera.unmuted',
-    'call.confirmed.media.source',
-    'call.confirmed.media.source.camera',
+    'call.confirmed.video',
+    'call.confirmed.video.off',
+    'call.confirmed.camera',
+    'call.confirmed.camera.unmuted',
+    'call.confirmed.source',
+    'call.confirmed.source.camera',
   ]);
   expect(stateNodeIds(call.snapshot)).toEqual(activeStatePaths(call.snapshot));
 });

@@ -64,7 +64,9 @@ describe('call machine: outgoing set-up', () => {
         mute: 'unmuted',
         record: 'off',
         transfer: 'idle',
-        media: { video: 'off', camera: 'unmuted', source: 'camera' },
+        video: 'off',
+        camera: 'unmuted',
+        source: 'camera',
       },
     });
     expect(h.snapshot.hasTag('established')).toBe(true);
@@ -100,7 +102,7 @@ describe('call machine: outgoing set-up', () => {
     expect(h.snapshot.context.identity.name).toBe('Carol');
     expect(h.snapshot.context.dialog).toEqual(dialog);
     expect(h.snapshot.context.video).toEqual({ send: true, receive: true });
-    expect(h.snapshot.value).toMatchObject({ confirmed: { media: { video: 'on' } } });
+    expect(h.snapshot.value).toMatchObject({ confirmed: { video: 'on' } });
   });
 
   it('a 1xx tells the early dialog and the identity with the progress', () => {

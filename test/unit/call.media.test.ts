@@ -1,5 +1,5 @@
 /**
- * The call machine's media region: video added or removed by our re-INVITE is committed on its
+ * The call machine's media regions (video, camera, source): video added or removed by our re-INVITE is committed on its
  * success and rolled back on its failure (like hold); the far end's offer to add video waits for the
  * app; camera mute and screen sharing; the state a UI reads (`state.video`) is derived from all of it.
  */
@@ -12,7 +12,7 @@ afterEach(stopAllCalls);
 const BOTH = { type: 'SIP.MEDIA.NEGOTIATED', video: { send: true, receive: true } } as const;
 const NONE = { type: 'SIP.MEDIA.NEGOTIATED', video: { send: false, receive: false } } as const;
 
-describe('call machine: media region', () => {
+describe('call machine: media regions', () => {
   it('a video call negotiated before confirmed starts with video on, camera sent, video received', () => {
     const h = startCall({ direction: 'outgoing' });
     h.port(answered({ video: BOTH.video }));
