@@ -130,19 +130,46 @@ function sessionStateOf(phase: CallPhase, dialog: DialogInfo | null): SessionSta
   }
 }
 
-const states = new WeakMap<CallSnapshot, CallState>();
+/** The context objects a call state copies, by field: a later projection reuses a copy whose source is unchanged. */
+type CopiedFields = Pick<CallSnapshot['context'], 'transfer' | 'remote' | 'identity' | 'dialog' | 'end' | 'times'>;
 
-/** Maps a call actor's snapshot to the {@link CallState} a UI reads. */
+/** Maps a call actor's snapshot to the {@link CallState} a UI reads (a new, frozen value on each call). */
 export function toCallState(snapshot: CallSnapshot): CallState {
-  let state = states.get(snapshot);
-  if (!state) {
-    state = deriveCallState(snapshot);
-    states.set(snapshot, state);
-  }
-  return state;
+  return deriveCallState(snapshot, null);
 }
 
-function deriveCallState(snapshot: CallSnapshot): CallState {
+/**
+ * A projection of one call's snapshots to its {@link CallState}: the same snapshot gives the same state
+ * object, and a new snapshot reuses the copies of the context objects that did not change (context
+ * objects are replaced, never changed). It remembers only the last snapshot, so it costs nothing
+ * once the call is gone.
+ */
+export function callStateProjection(): (snapshot: CallSnapshot) => CallState {
+  let last: { snapshot: CallSnapshot; state: CallState } | null = null;
+  return (snapshot) => {
+    if (last?.snapshot === snapshot) return last.state;
+    const state = deriveCallState(snapshot, last ? { sources: last.snapshot.context, copies: last.state } : null);
+    last = { snapshot, state };
+    return state;
+  };
+}
+
+/** A frozen copy of `context[field]`, or the earlier copy when its source is the same object. */
+function copyOf<K extends keyof CopiedFields>(
+  context: CopiedFields,
+  field: K,
+  earlier: { sources: CopiedFields; copies: Pick<CallState, 'transferInfo' | 'remote' | 'identity' | 'dialog' | 'end' | 'times'> } | null,
+): CopiedFields[K] {
+  if (earlier && earlier.sources[field] === context[field]) {
+    return (field === 'transfer' ? earlier.copies.transferInfo : earlier.copies[field as Exclude<K, 'transfer'>]) as CopiedFields[K];
+  }
+  return frozenCopy(context[field]);
+}
+
+function deriveCallState(
+  snapshot: CallSnapshot,
+  earlier: { sources: CopiedFields; copies: Pick<CallState, 'transferInfo' | 'remote' | 'identity' | 'dialog' | 'end' | 'times'> } | null,
+): CallState {
   const { context } = snapshot;
   const phase = phaseOf(snapshot);
   const confirmed = phase === 'confirmed';
@@ -155,18 +182,18 @@ function deriveCallState(snapshot: CallSnapshot): CallState {
     muted: confirmed && snapshot.hasTag('muted'),
     recording: confirmed ? regionOf<RecordingState>(snapshot, 'record') : null,
     transfer: confirmed ? regionOf<TransferState>(snapshot, 'transfer') : null,
-    transferInfo: frozenCopy(context.transfer),
-    remote: frozenCopy(context.remote),
-    identity: frozenCopy(context.identity),
+    transferInfo: copyOf(context, 'transfer', earlier),
+    remote: copyOf(context, 'remote', earlier),
+    identity: copyOf(context, 'identity', earlier),
     manualIdentity: context.manualIdentity,
     earlyMedia: context.earlyMedia,
     recordPermissions: context.recordPermissions,
     consultationFor: context.consultationFor,
     consultation: context.consultation,
-    dialog: frozenCopy(context.dialog),
+    dialog: copyOf(context, 'dialog', earlier),
     sessionState: sessionStateOf(phase, context.dialog),
-    end: frozenCopy(context.end),
-    times: frozenCopy(context.times),
+    end: copyOf(context, 'end', earlier),
+    times: copyOf(context, 'times', earlier),
     video: Object.freeze(videoOf(snapshot, confirmed)),
     tags: Object.freeze([...snapshot.tags].sort()),
   });

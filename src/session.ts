@@ -3,7 +3,7 @@ import { EMPTY, Observable, Subject, defer, map, takeUntil } from 'rxjs';
 import { callOptionsProblem, videoOptionsProblem } from '../machines/call-options';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { CallOptions, CallPort, DeviceIds, DtmfOptions } from '../machines/port';
-import { toCallState } from '../machines/call.connect';
+import { callStateProjection } from '../machines/call.connect';
 import type { CallState } from '../machines/call.connect';
 import type { CallCommandEvent, CallEmitted, MediaStreamEvent, TerminateKind } from '../machines/call.types';
 import type { CallActorRef } from '../machines/phone.types';
@@ -91,6 +91,8 @@ export class Session extends CallSession {
   private latestReport: CallQualityReport | null = null;
   // The public streams are made on first use: most calls never need most of them.
   private stateStream?: Observable<CallState>;
+  /** This call's snapshots as states: one state per snapshot, unchanged parts shared with the last one. */
+  private readonly project = callStateProjection();
   private statusStream?: Observable<CallStatus>;
   private timerStream?: Observable<CallTimer>;
   private timerStopped?: Subject<void>;
@@ -112,7 +114,7 @@ export class Session extends CallSession {
 
   /** The call's state, emitted on subscribe and on every change; completes when the call actor stops. */
   get state$(): Observable<CallState> {
-    return (this.stateStream ??= observeActorShared(this.ref, toCallState));
+    return (this.stateStream ??= observeActorShared(this.ref, this.project));
   }
 
   /**
@@ -160,7 +162,7 @@ export class Session extends CallSession {
 
   /** The call's current state. */
   get state(): CallState {
-    return toCallState(this.ref.getSnapshot());
+    return this.project(this.ref.getSnapshot());
   }
 
   /** The phone's incoming calls that nobody answered yet. */
@@ -567,7 +569,7 @@ export class Session extends CallSession {
     const needsStart = event.type === 'CALL.RECORD.START' && permission < 2;
     const needsPause = (event.type === 'CALL.RECORD.PAUSE' || event.type === 'CALL.RECORD.RESUME') && permission < 1;
     if (needsStart || needsPause) return this.refusalFor(command, 'no-permission', `recording permission ${permission} does not allow ${command}`);
-    return this.refusalFor(command, 'not-allowed-in-state', `${command} is not possible while the call is ${toCallState(snapshot).phase}`);
+    return this.refusalFor(command, 'not-allowed-in-state', `${command} is not possible while the call is ${this.project(snapshot).phase}`);
   }
 
   private act(command: string, event: CallCommandEvent): boolean {
