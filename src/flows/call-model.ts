@@ -347,12 +347,11 @@ function inputFor(direction: CallDirection): CallInput {
 }
 
 /**
- * `createTestModel(callMachine)` throws "Invocations on test machines are not supported" (the
- * call machine invokes its `sip` actor at the root, and `ending` has an `after`): its
- * `validateMachine` refuses both. `TestModel` is the class createTestModel instantiates; it is built
- * here with the same `stateMatcher`, over the unmodified `callMachine`. The traversal itself handles
- * invoke and after fine (side effects are not executed; the after event is filtered out, see
- * EXCLUDED_EVENT_TYPES).
+ * `createTestModel(callMachine)` refuses the machine: its `validateMachine` rejects delayed
+ * transitions, and `ending` and the far end's video offer have an `after`. `TestModel` is the class
+ * createTestModel instantiates; it is built here with the same `stateMatcher`, over the unmodified
+ * `callMachine`. The traversal itself handles `after` fine (side effects are not executed; the
+ * after event is filtered out, see EXCLUDED_EVENT_TYPES).
  */
 export function createCallModel(direction: CallDirection, realizable: Realizable = realizableEvents): CallModel {
   const input = inputFor(direction);
