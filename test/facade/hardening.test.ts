@@ -8,7 +8,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { Phone, Result, Session } from '../../src';
 import { createPhone, PhoneOptionsError } from '../../src';
 import { MemorySipNetwork } from '../../adapters/memory';
-import { establish, facadeRig, recordPhone } from '../support/facade-harness';
+import { attendedConsultation, establish, facadeRig, recordPhone } from '../support/facade-harness';
 import type { FacadeRig } from '../support/facade-harness';
 import { startPhone, stopAllPhones } from '../support/phone-harness';
 
@@ -267,13 +267,9 @@ describe('observables of calls that are gone', () => {
   });
 
   it("status$ drops the transfer parent when the parent call is hung up, like the status getter", async () => {
-    rig = await facadeRig(['1001', '1002', '1003']);
-    const [a, b, c] = rig.phones;
-    c.phone.on('incoming', ({ session }) => void session.answer());
-    const { caller } = await establish(rig, a, b);
-    expect(caller.attendedTransfer('1003')).toBe(true);
-    await rig.settle();
-    const consultation: Session = a.phone.getSessions().find((s) => s.callId !== caller.callId)!;
+    const consulting = await attendedConsultation();
+    rig = consulting.rig;
+    const { caller, consultation } = consulting;
     let latest: unknown = null;
     consultation.status$.subscribe((status) => (latest = status));
     expect(latest).toMatchObject({ transferParent: { callId: caller.callId } });
@@ -288,13 +284,9 @@ describe('observables of calls that are gone', () => {
 
 describe('what a session raises itself follows its streams', () => {
   it('every status$ value after the first arrives as statusChange (new, old), also when the original call of a consultation leg goes', async () => {
-    rig = await facadeRig(['1001', '1002', '1003']);
-    const [a, b, c] = rig.phones;
-    c.phone.on('incoming', ({ session }) => void session.answer());
-    const { caller } = await establish(rig, a, b);
-    expect(caller.attendedTransfer('1003')).toBe(true);
-    await rig.settle();
-    const consultation: Session = a.phone.getSessions().find((s) => s.callId !== caller.callId)!;
+    const consulting = await attendedConsultation();
+    rig = consulting.rig;
+    const { caller, consultation } = consulting;
     const changes: Array<[unknown, unknown]> = [];
     consultation.on('statusChange', (next, old) => changes.push([next, old]));
     const streamed: unknown[] = [];
@@ -347,13 +339,10 @@ describe('what a session raises itself follows its streams', () => {
 
 describe('a consultation call of a consultation call (found by the property suite)', () => {
   it('call(n, {}, legId) on a consultation leg is refused; no call is both a leg and a parent', async () => {
-    rig = await facadeRig(['1001', '1002', '1003']);
-    const [a, b, c] = rig.phones;
-    c.phone.on('incoming', ({ session }) => void session.answer());
-    const { caller } = await establish(rig, a, b);
-    expect(caller.attendedTransfer('1003')).toBe(true);
-    await rig.settle();
-    const leg = a.phone.getSessions().find((s) => s.callId !== caller.callId)!;
+    const consulting = await attendedConsultation();
+    rig = consulting.rig;
+    const { caller, consultation: leg } = consulting;
+    const [a] = consulting.phones;
     expect(leg.state.consultationFor).toBe(caller.callId);
     const result = await a.phone.call('1002', {}, leg.callId);
     expect(result).toMatchObject({ ok: false, reason: 'not-allowed-in-state' });

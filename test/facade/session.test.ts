@@ -4,7 +4,7 @@
  * assertions on both ends of the call.
  */
 import type { MemoryCall } from '../../adapters/memory';
-import { establish, facadeRig, fakeStream, recordNames, recordSession } from '../support/facade-harness';
+import { attendedConsultation, establish, facadeRig, fakeStream, recordNames, recordSession } from '../support/facade-harness';
 import type { EventRecord, FacadeRig } from '../support/facade-harness';
 import type { SessionEventMap } from '../../src';
 
@@ -373,13 +373,10 @@ describe('transfers', () => {
   });
 
   it('attendedTransfer: the first call places the consultation, the second completes it', async () => {
-    rig = await facadeRig(['1001', '1002', '1003']);
-    const [a, b, c] = rig.phones;
-    c.phone.on('incoming', ({ session }) => void session.answer());
-    const { caller } = await establish(rig, a, b);
-    expect(caller.attendedTransfer('1003')).toBe(true);
-    await rig.settle();
-    const consultation = a.phone.getSessions().find((s) => s.callId !== caller.callId)!;
+    const consulting = await attendedConsultation();
+    rig = consulting.rig;
+    const { caller, consultation } = consulting;
+    const [a, b, c] = consulting.phones;
     expect(consultation.state).toMatchObject({ phase: 'confirmed', consultationFor: caller.callId });
     expect(consultation.status.isTransfer).toBe(true);
     expect(consultation.status.transferParent).toMatchObject({ callId: caller.callId, number: '1002' });

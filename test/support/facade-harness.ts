@@ -73,6 +73,27 @@ export async function establish(
   return { caller, callee, callId: result.callId };
 }
 
+/**
+ * Three phones: A (1001) talks to B (1002) and has started an attended transfer to C (1003), who
+ * answers at once; `consultation` is A's consultation leg to C, `caller` A's original call.
+ */
+export async function attendedConsultation(): Promise<{
+  rig: FacadeRig;
+  phones: FacadePhone[];
+  caller: Session;
+  consultation: Session;
+}> {
+  const rig = await facadeRig(['1001', '1002', '1003']);
+  const [a, b, c] = rig.phones as [FacadePhone, FacadePhone, FacadePhone];
+  c.phone.on('incoming', ({ session }) => void session.answer());
+  const { caller } = await establish(rig, a, b);
+  if (!caller.attendedTransfer('1003')) throw new Error('attendedTransfer refused');
+  await rig.settle();
+  const consultation = a.phone.getSessions().find((s) => s.callId !== caller.callId);
+  if (!consultation) throw new Error('no consultation call');
+  return { rig, phones: rig.phones, caller, consultation };
+}
+
 /** Names of the events seen on an `events$` stream, in order. */
 export function recordNames(target: { events$: { subscribe(fn: (e: { name: string | number | symbol }) => void): unknown } }): string[] {
   const names: string[] = [];
