@@ -87,6 +87,8 @@ export class CallMedia {
   private offer: { decided: Promise<Decision>; decide: (decision: Decision) => void } | null = null;
   private screen: { readonly track: MediaStreamTrack; camera: MediaStreamTrack | null } | null = null;
   private declinedMids = new Set<string>();
+  /** The tracks this class captured itself (cameras, microphones, the screen): stopped when the call ends. */
+  private readonly captured = new Set<MediaStreamTrack>();
 
   constructor(private readonly host: MediaHost) {}
 
@@ -172,6 +174,7 @@ export class CallMedia {
       return fail(mediaFailureOf(error), mediaErrorText(error));
     }
     if (!track) return fail('failed', 'the screen capture has no video');
+    this.captured.add(track);
     if (this.host.ended()) return track.stop();
     const camera = sender.track;
     track.enabled = camera.enabled;
@@ -221,6 +224,7 @@ export class CallMedia {
       return { ok: false, failure: mediaFailureOf(error), reason: mediaErrorText(error) };
     }
     if (!track) return { ok: false, failure: 'no-such-device', reason: `no ${trackKind} track from ${deviceId}` };
+    this.captured.add(track);
     if (this.host.ended()) {
       track.stop();
       return { ok: false, failure: 'failed', reason: 'the call has ended' };
@@ -265,12 +269,17 @@ export class CallMedia {
     return [bundled, ...body].join('');
   }
 
-  /** The call ended: release a waiting answer and the screen capture. */
+  /**
+   * The call ended: release a waiting answer and stop every capture this class made (a camera or
+   * microphone swapped in, the camera of added or accepted video, the screen). JsSIP stops only the
+   * tracks of the stream it acquired itself, so these would keep the device in use after the call.
+   */
   close(): void {
     this.offer?.decide({ accept: false, cameraId: undefined });
     this.offer = null;
-    this.screen?.track.stop();
     this.screen = null;
+    for (const track of this.captured) track.stop();
+    this.captured.clear();
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -308,6 +317,7 @@ export class CallMedia {
     if (!devices) return { ok: false, failure: 'not-supported', reason: 'no media devices here' };
     try {
       const track = (await devices.getUserMedia({ video: inputConstraint(cameraId) })).getVideoTracks()[0];
+      if (track) this.captured.add(track);
       return track ?? { ok: false, failure: 'no-such-device', reason: 'getUserMedia returned no video track' };
     } catch (error) {
       return { ok: false, failure: mediaFailureOf(error), reason: mediaErrorText(error) };

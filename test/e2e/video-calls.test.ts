@@ -218,6 +218,15 @@ describeE2e('video between two Chromium phones on Kamailio', () => {
         }),
     );
     expect(marked).toEqual([other.id]);
+    // The call ends: the camera it swapped in is released with it (JsSIP stops only what it captured).
+    await pages.A.evaluate(() => {
+      const session = (window as unknown as PageWindow).callstateDemo!.phone!.getSessions().at(-1)!;
+      const sender = (session.RTCSession as { connection: RTCPeerConnection }).connection.getSenders().find((s) => s.track?.kind === 'video')!;
+      (window as unknown as { swappedCamera: MediaStreamTrack }).swappedCamera = sender.track!;
+      session.hangup();
+    });
+    await pages.A.waitForFunction(() => (window as unknown as PageWindow).callstateDemo!.phone!.getSessions().every((s) => s.state.phase === 'ended'));
+    expect(await pages.A.evaluate(() => (window as unknown as { swappedCamera: MediaStreamTrack }).swappedCamera.readyState)).toBe('ended');
   });
 
   test('microphone swap mid-call: the other microphone is sent, audio keeps flowing, no re-INVITE', async () => {

@@ -101,3 +101,68 @@ describe('reading and answering video offers', () => {
     expect(media.rewriteAnswer(OFFER)).toBe(OFFER);
   });
 });
+
+describe('captures the call made itself end with the call', () => {
+  /** A track that records whether it was stopped. */
+  const track = (kind: 'audio' | 'video', label: string) => ({
+    kind,
+    label,
+    enabled: true,
+    readyState: 'live' as 'live' | 'ended',
+    stop() {
+      this.readyState = 'ended';
+    },
+    addEventListener: () => undefined,
+  });
+
+  function swapRig() {
+    const first = track('video', 'camera one');
+    const second = track('video', 'camera two');
+    const screen = track('video', 'screen');
+    const sender = {
+      track: first as unknown,
+      replaceTrack(next: unknown) {
+        this.track = next;
+        return Promise.resolve();
+      },
+    };
+    const pc = {
+      getSenders: () => [sender],
+      getTransceivers: () => [{ mid: '1', direction: 'sendrecv', currentDirection: 'sendrecv', receiver: { track: { kind: 'video' } }, sender }],
+      addEventListener: () => undefined,
+    } as unknown as RTCPeerConnection;
+    const media = new CallMedia({
+      logger: silentLogger,
+      devices: {
+        getUserMedia: () => Promise.resolve({ getAudioTracks: () => [], getVideoTracks: () => [second] } as unknown as MediaStream),
+        getDisplayMedia: () => Promise.resolve({ getVideoTracks: () => [screen] } as unknown as MediaStream),
+      },
+      session: () => null,
+      peerConnection: () => pc,
+      localStream: () => null,
+      emit: () => undefined,
+      offerBlocked: () => null,
+      ended: () => false,
+    });
+    return { media, first, second, screen, sender };
+  }
+
+  it('a camera swapped in during the call is stopped when the call ends (the device is not left in use)', async () => {
+    const { media, first, second, sender } = swapRig();
+    expect(await media.switchDevice('camera', 'cam-2')).toEqual({ ok: true });
+    expect(sender.track).toBe(second);
+    expect(first.readyState).toBe('ended');
+    expect(second.readyState).toBe('live');
+    media.close();
+    expect(second.readyState).toBe('ended');
+  });
+
+  it('a screen shared until the end and the camera swapped in under it are both stopped', async () => {
+    const { media, second, screen } = swapRig();
+    await media.startScreenShare();
+    expect(await media.switchDevice('camera', 'cam-2')).toEqual({ ok: true });
+    expect([screen.readyState, second.readyState]).toEqual(['live', 'live']);
+    media.close();
+    expect([screen.readyState, second.readyState]).toEqual(['ended', 'ended']);
+  });
+});
