@@ -6,6 +6,14 @@ import { answered, answerSent, confirmedIncoming, confirmedOutgoing, DTMF_OPTION
 
 afterEach(stopAllCalls);
 
+/** The far end a 1xx or 2xx may name. */
+const carol = { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' };
+
+/** A dialog as the stack reports it, at `signalingState`, with the far end's Contact when known. */
+function dialogAt(signalingState: 'Stable' | 'HaveLocalOffer', remoteTarget: string | null = null) {
+  return { callId: 'call-1', localTag: 'l', remoteTag: 'r', localURI: 'sip:1001@example.test', remoteURI: 'sip:1002@example.test', remoteTarget, signalingState };
+}
+
 describe('call machine: outgoing set-up', () => {
   it('starts in dialing with the outgoing and progressing tags and sends nothing', () => {
     const h = startCall({ direction: 'outgoing' });
@@ -85,16 +93,7 @@ describe('call machine: outgoing set-up', () => {
   it('the 2xx tells identity, dialog and video in one event: emitted in the order the old events gave them', () => {
     const h = startCall({ direction: 'outgoing' });
     h.port(progress(180));
-    const carol = { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' };
-    const dialog = {
-      callId: 'call-1',
-      localTag: 'l',
-      remoteTag: 'r',
-      localURI: 'sip:1001@example.test',
-      remoteURI: 'sip:1002@example.test',
-      remoteTarget: 'sip:1002@example.test',
-      signalingState: 'Stable' as const,
-    };
+    const dialog = dialogAt('Stable', 'sip:1002@example.test');
     h.emitted.length = 0;
     h.port(answered({ remote: carol, dialog, video: { send: true, receive: true } }));
     expect(h.emittedTypes()).toEqual(['call.video.changed', 'call.accepted', 'call.identity.changed', 'call.confirmed']);
@@ -107,16 +106,7 @@ describe('call machine: outgoing set-up', () => {
 
   it('a 1xx tells the early dialog and the identity with the progress', () => {
     const h = startCall({ direction: 'outgoing' });
-    const carol = { number: '2000', name: 'Carol', uri: 'sip:2000@example.test' };
-    const dialog = {
-      callId: 'call-1',
-      localTag: 'l',
-      remoteTag: 'r',
-      localURI: 'sip:1001@example.test',
-      remoteURI: 'sip:1002@example.test',
-      remoteTarget: null,
-      signalingState: 'HaveLocalOffer' as const,
-    };
+    const dialog = dialogAt('HaveLocalOffer');
     h.port(progress(180, { remote: carol, dialog }));
     expect(h.emittedTypes()).toEqual(['call.progress', 'call.identity.changed']);
     expect(h.snapshot.context.dialog).toEqual(dialog);
@@ -248,15 +238,7 @@ describe('call machine: identity, dialog, INFO and MESSAGE', () => {
 
   it('the INVITE\'s dialog is stored', () => {
     const h = startCall();
-    const dialog = {
-      callId: 'call-1',
-      localTag: 'l',
-      remoteTag: 'r',
-      localURI: 'sip:1001@example.test',
-      remoteURI: 'sip:1002@example.test',
-      remoteTarget: null,
-      signalingState: 'Stable' as const,
-    };
+    const dialog = dialogAt('Stable');
     h.port({ type: 'SIP.INVITE', dialog });
     expect(h.snapshot.context.dialog).toEqual(dialog);
   });
