@@ -4,7 +4,7 @@
  * `disconnect()` ends every call on the wire, each reported with its cause, before going offline.
  */
 import type { TerminateKind } from '../../src';
-import { establish, facadeRig, recordPhone, recordSession } from '../support/facade-harness';
+import { establish, facadeRig, recordPhone, recordSession, ringing } from '../support/facade-harness';
 import type { FacadeRig } from '../support/facade-harness';
 
 let rig: FacadeRig | null = null;
@@ -19,13 +19,7 @@ async function ringingWithRejectCode(rejectCode: number) {
   rig = await facadeRig(['1001', '1002'], (number) => (number === '1002' ? { rejectCode } : {}));
   const r = rig;
   const [a, b] = r.phones;
-  const result = await a.phone.call(b.number);
-  expect(result.ok).toBe(true);
-  await r.settle();
-  const caller = a.phone.getSession(result.callId!)!;
-  const callee = b.phone.incomingList[0];
-  expect(callee).toBeDefined();
-  return { rig: r, a, b, caller, callee };
+  return { rig: r, a, b, ...(await ringing(r, a!, b!)) };
 }
 
 describe("terminate(type) on a ringing incoming call declines with the phone's rejectCode", () => {

@@ -8,7 +8,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { Phone, Result, Session } from '../../src';
 import { createPhone, PhoneOptionsError } from '../../src';
 import { MemorySipNetwork } from '../../adapters/memory';
-import { attendedConsultation, establish, facadeRig, recordPhone } from '../support/facade-harness';
+import { attendedConsultation, establish, facadeRig, PHONE_CALL_COMMANDS, recordPhone } from '../support/facade-harness';
 import type { FacadeRig } from '../support/facade-harness';
 import { startPhone, stopAllPhones } from '../support/phone-harness';
 
@@ -23,21 +23,7 @@ afterEach(() => {
 
 /** Every Phone method that takes a call id, with otherwise valid arguments. */
 const CALL_ID_METHODS: ReadonlyArray<readonly [string, (p: Phone, id: never) => unknown]> = [
-  ['answer', (p, id) => p.answer(id)],
-  ['reject', (p, id) => p.reject(id)],
-  ['hangup', (p, id) => p.hangup(id)],
-  ['terminate', (p, id) => p.terminate(id)],
-  ['blindTransfer', (p, id) => p.blindTransfer(id, '1003')],
-  ['attendedTransfer', (p, id) => p.attendedTransfer(id, '1003')],
-  ['hold', (p, id) => p.hold(id)],
-  ['unhold', (p, id) => p.unhold(id)],
-  ['dtmf', (p, id) => p.dtmf(id, '1')],
-  ['mute', (p, id) => p.mute(id)],
-  ['unmute', (p, id) => p.unmute(id)],
-  ['startRecord', (p, id) => p.startRecord(id)],
-  ['pauseRecord', (p, id) => p.pauseRecord(id)],
-  ['setCurrentSession', (p, id) => p.setCurrentSession(id)],
-  ['setSessionStaticStatus', (p, id) => p.setSessionStaticStatus(id, { name: 'x' })],
+  ...PHONE_CALL_COMMANDS,
   ['getSession', (p, id) => p.getSession(id)],
   ['call (transferId)', (p, id) => p.call('1002', {}, id)],
 ];

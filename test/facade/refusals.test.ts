@@ -5,7 +5,7 @@
  */
 import type { Phone, Refusal, RefusalReason, Result, Session } from '../../src';
 import { RESULT_CODES } from '../../src';
-import { establish, facadeRig, recordPhone, recordSession } from '../support/facade-harness';
+import { establish, facadeRig, PHONE_CALL_COMMANDS, recordPhone, recordSession } from '../support/facade-harness';
 import type { FacadeRig } from '../support/facade-harness';
 
 let rig: FacadeRig | null = null;
@@ -37,24 +37,6 @@ const SESSION_COMMANDS: ReadonlyArray<readonly [string, (s: Session) => boolean 
   ['setStaticStatus', (s) => s.setStaticStatus({ name: 'x' })],
 ];
 
-/** Every Phone command that names a call, with otherwise valid arguments. */
-const PHONE_CALL_COMMANDS: ReadonlyArray<readonly [string, (p: Phone, id: string) => boolean | Promise<Result>]> = [
-  ['answer', (p, id) => p.answer(id)],
-  ['reject', (p, id) => p.reject(id)],
-  ['hangup', (p, id) => p.hangup(id)],
-  ['terminate', (p, id) => p.terminate(id, 'hangup')],
-  ['blindTransfer', (p, id) => p.blindTransfer(id, '1003')],
-  ['attendedTransfer', (p, id) => p.attendedTransfer(id, '1003')],
-  ['hold', (p, id) => p.hold(id)],
-  ['unhold', (p, id) => p.unhold(id)],
-  ['dtmf', (p, id) => p.dtmf(id, '1')],
-  ['mute', (p, id) => p.mute(id)],
-  ['unmute', (p, id) => p.unmute(id)],
-  ['startRecord', (p, id) => p.startRecord(id)],
-  ['pauseRecord', (p, id) => p.pauseRecord(id)],
-  ['setCurrentSession', (p, id) => p.setCurrentSession(id)],
-  ['setSessionStaticStatus', (p, id) => p.setSessionStaticStatus(id, { name: 'x' })],
-];
 
 /** Runs a command; returns `false`/`true` for booleans, the Result's `ok` for promises, `null` for `this`. */
 async function outcome(value: boolean | Promise<Result> | Session | Phone): Promise<{ ok: boolean | null; result?: Result }> {

@@ -4,7 +4,7 @@
  * assertions on both ends of the call.
  */
 import type { MemoryCall } from '../../adapters/memory';
-import { attendedConsultation, establish, facadeRig, fakeStream, recordNames, recordSession } from '../support/facade-harness';
+import { attendedConsultation, establish, facadeRig, fakeStream, recordNames, recordSession, ringing as ringingCall } from '../support/facade-harness';
 import type { EventRecord, FacadeRig } from '../support/facade-harness';
 import type { SessionEventMap } from '../../src';
 
@@ -25,13 +25,7 @@ async function twoPhones(options: Parameters<typeof facadeRig>[1] = {}) {
 /** A calls B; resolves with both sessions while B's is still ringing. */
 async function ringing(options: Parameters<typeof facadeRig>[1] = {}) {
   const { rig: r, a, b } = await twoPhones(options);
-  const result = await a.phone.call(b.number);
-  expect(result.ok).toBe(true);
-  await r.settle();
-  const caller = a.phone.getSession(result.callId!)!;
-  const callee = b.phone.incomingList[0];
-  expect(callee).toBeDefined();
-  return { rig: r, a, b, caller, callee };
+  return { rig: r, a, b, ...(await ringingCall(r, a, b)) };
 }
 
 describe('attributes', () => {

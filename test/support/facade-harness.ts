@@ -6,7 +6,7 @@ import { MemorySipNetwork } from '../../adapters/memory';
 import type { MemoryUserAgent } from '../../adapters/memory';
 import { createPhone } from '../../src';
 import type { Observable } from 'rxjs';
-import type { HubEvents, Phone, PhoneEventMap, PhoneOptions, Session, SessionEventMap } from '../../src';
+import type { HubEvents, Phone, PhoneEventMap, PhoneOptions, Result, Session, SessionEventMap } from '../../src';
 
 export interface FacadePhone {
   readonly phone: Phone;
@@ -71,6 +71,36 @@ export async function establish(
   const caller = from.phone.getSession(result.callId);
   if (!caller) throw new Error('the caller lost its session');
   return { caller, callee, callId: result.callId };
+}
+
+/** Every Phone command that names a call, with otherwise valid arguments. */
+export const PHONE_CALL_COMMANDS: ReadonlyArray<readonly [string, (p: Phone, id: string) => boolean | Promise<Result>]> = [
+  ['answer', (p, id) => p.answer(id)],
+  ['reject', (p, id) => p.reject(id)],
+  ['hangup', (p, id) => p.hangup(id)],
+  ['terminate', (p, id) => p.terminate(id, 'hangup')],
+  ['blindTransfer', (p, id) => p.blindTransfer(id, '1003')],
+  ['attendedTransfer', (p, id) => p.attendedTransfer(id, '1003')],
+  ['hold', (p, id) => p.hold(id)],
+  ['unhold', (p, id) => p.unhold(id)],
+  ['dtmf', (p, id) => p.dtmf(id, '1')],
+  ['mute', (p, id) => p.mute(id)],
+  ['unmute', (p, id) => p.unmute(id)],
+  ['startRecord', (p, id) => p.startRecord(id)],
+  ['pauseRecord', (p, id) => p.pauseRecord(id)],
+  ['setCurrentSession', (p, id) => p.setCurrentSession(id)],
+  ['setSessionStaticStatus', (p, id) => p.setSessionStaticStatus(id, { name: 'x' })],
+];
+
+/** `from` calls `to`; resolves with both sessions while `to`'s is still ringing. */
+export async function ringing(rig: FacadeRig, from: FacadePhone, to: FacadePhone): Promise<{ caller: Session; callee: Session }> {
+  const result = await from.phone.call(to.number);
+  expect(result.ok).toBe(true);
+  await rig.settle();
+  const caller = from.phone.getSession(result.callId!)!;
+  const callee = to.phone.incomingList[0]!;
+  expect(callee).toBeDefined();
+  return { caller, callee };
 }
 
 /**
