@@ -28,7 +28,7 @@ import { callMachine } from '../machines/call.machine';
 import { phoneMachine } from '../machines/phone.machine';
 import { createPhone, type Session } from '../src';
 import { createRedactingInspector } from '../src/inspect/redact';
-import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc } from './lib/in-process-sip';
+import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc, nextSent } from './lib/in-process-sip';
 import { QUICK, report, row, sleep, type Row } from './lib/measure';
 import { FarEnd, kindOf, memoryPhone } from './lib/memory-rig';
 
@@ -111,7 +111,7 @@ async function countHops(): Promise<Map<Kind, Hops[]>> {
   const out = new Map<Kind, Hops[]>(KINDS.map((k) => [k, []]));
   const stream = fakeAudioStream();
   for (let i = 0; i < CALLS; i++) {
-    const invite = socket.next(/^INVITE /);
+    const invite = nextSent(socket, /^INVITE /);
     const result = await phone.call('bob', { mediaStream: stream });
     if (!result.ok) throw new Error(`phone.call refused: ${result.message}`);
     const session: Session = phone.getSession(result.callId!)!;
@@ -143,7 +143,7 @@ async function countHops(): Promise<Map<Kind, Hops[]>> {
     };
     await measure('180 Ringing', far.ringing());
     await measure('200 OK to INVITE', far.ok());
-    const answered = socket.next(/^SIP\/2\.0 200/);
+    const answered = nextSent(socket, /^SIP\/2\.0 200/);
     await measure('re-INVITE (hold)', far.holdReinvite());
     await answered;
     socket.deliver(far.ack());

@@ -17,7 +17,7 @@ import { createJsSipUserAgent } from '../adapters/jssip';
 import { mediaOptionsOf } from '../adapters/jssip/call';
 import type { CallState } from '../machines/call.connect';
 import { createPhone, type Session } from '../src';
-import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc } from './lib/in-process-sip';
+import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc, nextSent } from './lib/in-process-sip';
 import { QUICK, now, report, row, summarize, type Row } from './lib/measure';
 
 installSignallingOnlyWebRtc();
@@ -55,13 +55,13 @@ async function drive(
   measure: (kind: Kind, far: FarEndDialog) => Promise<number>,
   out: Map<Kind, number[]> | null,
 ): Promise<void> {
-  const invite = socket.next(/^INVITE /);
+  const invite = nextSent(socket, /^INVITE /);
   await place();
   const far = new FarEndDialog(await invite, ++callCounter);
   const record = (kind: Kind, us: number) => out?.get(kind)!.push(us);
   record('180 Ringing', await measure('180 Ringing', far));
   record('200 OK to INVITE', await measure('200 OK to INVITE', far));
-  const answered = socket.next(/^SIP\/2\.0 200/);
+  const answered = nextSent(socket, /^SIP\/2\.0 200/);
   record('re-INVITE (hold)', await measure('re-INVITE (hold)', far));
   await answered;
   socket.deliver(far.ack());

@@ -1,6 +1,6 @@
 /**
- * JsSIP without a network: an in-process socket (JsSIP accepts any object with the socket interface)
- * and a far end that answers JsSIP's INVITE and sends in-dialog requests as raw SIP text, plus the
+ * JsSIP without a network: the tests' in-process socket (JsSIP accepts any object with the socket
+ * interface) and a far end that answers JsSIP's INVITE and sends in-dialog requests as raw SIP text, plus the
  * tests' signalling-only RTCPeerConnection.
  *
  * Why a fake RTCPeerConnection and not @roamhq/wrtc here: benchmark 1 measures what callstate adds
@@ -27,52 +27,12 @@ const SDP = (direction: 'sendrecv' | 'sendonly', version: number) =>
 
 // The same signalling-only WebRTC the adapter's unit tests use (answers follow RFC 3264 from the
 // offer's direction), for both sides of the benchmark.
-export { fakeAudioStream, installSignallingOnlyWebRtc } from '../../test/support/in-process-sip';
+export { fakeAudioStream, installSignallingOnlyWebRtc, InProcessSocket } from '../../test/support/in-process-sip';
+import { firstLine, type InProcessSocket } from '../../test/support/in-process-sip';
 
-/** The in-process socket. `deliver` hands a raw SIP message to JsSIP; `sent` sees what JsSIP sends. */
-export class InProcessSocket {
-  readonly url = 'wss://far.bench.invalid/ws';
-  readonly via_transport = 'WSS';
-  readonly sip_uri = 'sip:far.bench.invalid;transport=ws';
-  onconnect: (() => void) | null = null;
-  ondisconnect: ((error: boolean, code?: number, reason?: string) => void) | null = null;
-  ondata: ((data: string) => void) | null = null;
-  private connected = false;
-  private waiters: Array<{ match: (m: string) => boolean; resolve: (m: string) => void }> = [];
-
-  connect(): void {
-    queueMicrotask(() => {
-      this.connected = true;
-      this.onconnect?.();
-    });
-  }
-  disconnect(): void {
-    this.connected = false;
-    this.ondisconnect?.(false);
-  }
-  send(message: string): boolean {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) {
-      if (w.match(message)) w.resolve(message);
-      else this.waiters.push(w);
-    }
-    return true;
-  }
-  isConnected(): boolean {
-    return this.connected;
-  }
-  isConnecting(): boolean {
-    return false;
-  }
-  /** Resolves with the next message JsSIP sends whose first line matches. */
-  next(firstLine: RegExp): Promise<string> {
-    return new Promise((resolve) => this.waiters.push({ match: (m) => firstLine.test(m.slice(0, m.indexOf('\r\n'))), resolve }));
-  }
-  /** Hand one raw message to JsSIP, as its WebSocket would. */
-  deliver(raw: string): void {
-    this.ondata!(raw);
-  }
+/** The next message `socket` sends whose first line matches (messages sent before the call are not looked at). */
+export function nextSent(socket: InProcessSocket, first: RegExp): Promise<string> {
+  return socket.waitFor((message) => first.test(firstLine(message)), socket.mark());
 }
 
 function header(message: string, name: string): string {
