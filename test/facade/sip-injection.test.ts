@@ -10,7 +10,7 @@ import { createJsSipUserAgent } from '../../adapters/jssip';
 import type { CallPort, CallPortEvent, UserAgentPort } from '../../machines/port';
 import { createPhone } from '../../src';
 import type { Phone } from '../../src';
-import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc } from '../../bench/lib/in-process-sip';
+import { FarEndDialog, InProcessSocket, fakeAudioStream, installSignallingOnlyWebRtc, nextSent } from '../../bench/lib/in-process-sip';
 import { establish, facadeRig, recordSession } from '../support/facade-harness';
 import type { FacadeRig } from '../support/facade-harness';
 
@@ -141,11 +141,11 @@ async function jssipRig(): Promise<JsSipRig> {
 
 /** Places a call through JsSIP and has the far end answer it; resolves with the call's port. */
 async function establishedJsSipCall(j: JsSipRig): Promise<{ port: CallPort; callId: string }> {
-  const invite = j.socket.next(/^INVITE /);
+  const invite = nextSent(j.socket, /^INVITE /);
   const result = await j.phone.call('bob', { mediaStream: fakeAudioStream() });
   expect(result.ok).toBe(true);
   const far = new FarEndDialog(await invite, 1);
-  const ack = j.socket.next(/^ACK /);
+  const ack = nextSent(j.socket, /^ACK /);
   j.socket.deliver(far.ringing());
   j.socket.deliver(far.ok());
   await ack;
@@ -182,7 +182,7 @@ describe('JsSIP through an in-process socket: refused input never reaches the wi
     expect(j.sent.filter((m) => /^(INFO|MESSAGE) /.test(m))).toEqual([]);
     expect(j.sent.some((m) => m.includes(INJECTED))).toBe(false);
     // A valid content type goes out as written.
-    const info = j.socket.next(/^INFO /);
+    const info = nextSent(j.socket, /^INFO /);
     expect(session.info('application/json', '{}')).toBe(true);
     expect(header(await info, 'Content-Type')).toBe('application/json');
   });
@@ -199,7 +199,7 @@ describe('JsSIP through an in-process socket: refused input never reaches the wi
     await flush();
     expect(j.sent.filter((m) => /^INVITE /.test(m))).toEqual([]);
     expect(j.sent.some((m) => m.includes(INJECTED))).toBe(false);
-    const invite = j.socket.next(/^INVITE /);
+    const invite = nextSent(j.socket, /^INVITE /);
     expect((await j.phone.call('bob', { extraHeaders: ['X-Ok: fine'], mediaStream: fakeAudioStream() })).ok).toBe(true);
     expect(header(await invite, 'X-Ok')).toBe('fine');
   });
@@ -218,7 +218,7 @@ describe('JsSIP through an in-process socket: refused input never reaches the wi
     await flush();
     expect(failures).toHaveLength(BAD_TARGETS.length);
     expect(j.sent.filter((m) => /^(INVITE|REFER) /.test(m))).toHaveLength(1); // the established call's INVITE
-    const refer = j.socket.next(/^REFER /);
+    const refer = nextSent(j.socket, /^REFER /);
     port.refer('sip:carol@far.bench.invalid', null);
     expect(header(await refer, 'Refer-To')).toContain('sip:carol@far.bench.invalid');
   });
@@ -226,9 +226,9 @@ describe('JsSIP through an in-process socket: refused input never reaches the wi
   it('credentials with CR/LF are never used: the digest answer keeps the last good user', async () => {
     j = await jssipRig();
     j.port.setCredentials({ authorizationUser: `mallory\r\n${INJECTED}: 1`, ha1: '6f1ed002ab5595859014ebf0951522d9' });
-    const register = j.socket.next(/^REGISTER /);
+    const register = nextSent(j.socket, /^REGISTER /);
     j.port.register();
-    const retry = j.socket.next(/^REGISTER /);
+    const retry = nextSent(j.socket, /^REGISTER /);
     j.socket.deliver(challenge(await register));
     const answered = await retry;
     expect(header(answered, 'Authorization')).toMatch(/username="alice"/);
@@ -237,9 +237,9 @@ describe('JsSIP through an in-process socket: refused input never reaches the wi
     await flush();
     // A valid change is used.
     j.port.setCredentials({ authorizationUser: 'carol', ha1: '6f1ed002ab5595859014ebf0951522d9' });
-    const second = j.socket.next(/^REGISTER /);
+    const second = nextSent(j.socket, /^REGISTER /);
     j.port.register();
-    const secondRetry = j.socket.next(/^REGISTER /);
+    const secondRetry = nextSent(j.socket, /^REGISTER /);
     j.socket.deliver(challenge(await second));
     expect(header(await secondRetry, 'Authorization')).toMatch(/username="carol"/);
   });
