@@ -148,6 +148,25 @@ export class Media {
   }
 }
 
+/** `from` calls `to` with fresh tone media, `to` answers; resolves once both are confirmed. */
+export async function establish(media: Media, from: TestApp, to: TestApp): Promise<{ out: Session; inc: Session }> {
+  const { out, inc } = await placeCall(media, from, to);
+  expect(await inc.answer(media.options())).toMatchObject({ ok: true });
+  await until(out, (s) => s.phase === 'confirmed');
+  await until(inc, (s) => s.phase === 'confirmed');
+  return { out, inc };
+}
+
+/** `from` calls `to` with fresh tone media; resolves with both sessions once `to` has the call. */
+export async function placeCall(media: Media, from: TestApp, to: TestApp): Promise<{ out: Session; inc: Session }> {
+  const mark = to.log.mark();
+  const result = await from.phone.call(to.user, media.options());
+  expect(result).toMatchObject({ ok: true });
+  const out = from.phone.getSession(result.callId!)!;
+  const inc = await to.incoming(mark);
+  return { out, inc };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const median = (xs: readonly number[]): number => {

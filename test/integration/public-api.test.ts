@@ -13,7 +13,7 @@ import { mediaOptionsOf } from '../../adapters/jssip/call';
 import { dtmfSenderOf } from '../../adapters/jssip/dtmf';
 import { describeIntegration } from './environment';
 import { Kamailio } from './kamailio';
-import { Media, median, sleep, TestApp, until, untilPhone } from './phones';
+import { Media, median, sleep, TestApp, until, untilPhone, establish as establishCall } from './phones';
 
 jest.setTimeout(120_000);
 
@@ -57,18 +57,8 @@ describeIntegration('public API (createPhone) on JsSIP against Kamailio', () => 
     await k?.stop();
   });
 
-  /** `from` calls `to` (as `number`), `to` answers; both confirmed. */
-  async function establish(from: TestApp, to: TestApp): Promise<{ out: Session; inc: Session }> {
-    const mark = to.log.mark();
-    const result = await from.phone.call(to.user, media.options());
-    expect(result).toMatchObject({ ok: true });
-    const out = from.phone.getSession(result.callId!)!;
-    const inc = await to.incoming(mark);
-    expect(await inc.answer(media.options())).toMatchObject({ ok: true });
-    await until(out, (s) => s.phase === 'confirmed');
-    await until(inc, (s) => s.phase === 'confirmed');
-    return { out, inc };
-  }
+  /** `from` calls `to`, `to` answers; both confirmed. */
+  const establish = (from: TestApp, to: TestApp) => establishCall(media, from, to);
 
   async function hangupBoth(x: Session, y: Session): Promise<void> {
     expect(x.hangup()).toBe(true);

@@ -8,7 +8,7 @@
 import type { Session } from '../../src';
 import { describeIntegration } from './environment';
 import { Kamailio } from './kamailio';
-import { Media, sleep, TestApp, until, untilPhone } from './phones';
+import { Media, sleep, TestApp, until, untilPhone, establish as establishCall, placeCall } from './phones';
 
 jest.setTimeout(120_000);
 
@@ -43,27 +43,13 @@ describeIntegration('call ending and REFER decisions on JsSIP against Kamailio',
   }
 
   /** `from` calls `to`, `to` answers; both confirmed. */
-  async function establish(from: TestApp, to: TestApp): Promise<{ out: Session; inc: Session }> {
-    const mark = to.log.mark();
-    const result = await from.phone.call(to.user, media.options());
-    expect(result).toMatchObject({ ok: true });
-    const out = from.phone.getSession(result.callId!)!;
-    const inc = await to.incoming(mark);
-    expect(await inc.answer(media.options())).toMatchObject({ ok: true });
-    await until(out, (s) => s.phase === 'confirmed');
-    await until(inc, (s) => s.phase === 'confirmed');
-    return { out, inc };
-  }
+  const establish = (from: TestApp, to: TestApp) => establishCall(media, from, to);
 
   /** `from` calls `to`; resolves while `to` rings. */
   async function ring(from: TestApp, to: TestApp): Promise<{ out: Session; inc: Session }> {
-    const mark = to.log.mark();
-    const result = await from.phone.call(to.user, media.options());
-    expect(result).toMatchObject({ ok: true });
-    const out = from.phone.getSession(result.callId!)!;
-    const inc = await to.incoming(mark);
-    await until(out, (s) => s.phase === 'ringing');
-    return { out, inc };
+    const call = await placeCall(media, from, to);
+    await until(call.out, (s) => s.phase === 'ringing');
+    return call;
   }
 
   describe("terminate(type) declines with the phone's rejectCode", () => {
