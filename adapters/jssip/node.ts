@@ -60,6 +60,11 @@ export function createToneStream(frequencyHz = 440, amplitude = 0.2): ToneStream
     }
     source.onData({ samples, sampleRate, bitsPerSample: 16, channelCount: 1, numberOfFrames: frames });
   }, 10);
+  return generatedStream(track, timer);
+}
+
+/** A stream of one generated track, fed by `timer` until it is stopped. */
+function generatedStream(track: MediaStreamTrack, timer: ReturnType<typeof setInterval>): ToneStream {
   const stream = new wrtc.MediaStream([track]) as unknown as MediaStream;
   return {
     stream,
@@ -82,14 +87,7 @@ export function createCameraStream(width = 320, height = 240, fps = 15): ToneStr
     data.fill(128, width * height);
     source.onFrame({ width, height, data });
   }, Math.round(1000 / fps));
-  const stream = new wrtc.MediaStream([track]) as unknown as MediaStream;
-  return {
-    stream,
-    stop() {
-      clearInterval(timer);
-      track.stop();
-    },
-  };
+  return generatedStream(track, timer);
 }
 
 /**

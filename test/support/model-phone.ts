@@ -114,15 +114,7 @@ export function expand(snapshot: PhoneSnapshot, step: ModelStep): PhoneEvent[] {
     case 'MODEL.PLACE_CALL':
       return [
         { type: 'PHONE.CALL', target: CALLEE, options: {}, consultationFor: null },
-        {
-          type: 'UA.CALL.CREATED',
-          callId: newCallId(snapshot),
-          direction: 'outgoing',
-          remote: { number: CALLEE, name: null, uri: `sip:${CALLEE}@memory` },
-          replacesCallId: null,
-          consultationFor: null,
-          referredFrom: null,
-        },
+        callCreated(newCallId(snapshot), 'outgoing', CALLEE, null),
       ];
     case 'MODEL.PLACE_CALL_OVER_CAP':
       return [{ type: 'PHONE.CALL', target: CALLEE, options: {}, consultationFor: null }];
@@ -130,17 +122,7 @@ export function expand(snapshot: PhoneSnapshot, step: ModelStep): PhoneEvent[] {
     case 'MODEL.INCOMING_OVER_CAP': {
       // Which caller rings is the world's choice (the first one without a call); the phone does not care.
       const number = CALLERS[0];
-      return [
-        {
-          type: 'UA.CALL.CREATED',
-          callId: step.type === 'MODEL.INCOMING' ? newCallId(snapshot) : 'over-cap',
-          direction: 'incoming',
-          remote: { number, name: null, uri: `sip:${number}@memory` },
-          replacesCallId: null,
-          consultationFor: null,
-          referredFrom: null,
-        },
-      ];
+      return [callCreated(step.type === 'MODEL.INCOMING' ? newCallId(snapshot) : 'over-cap', 'incoming', number, null)];
     }
     case 'MODEL.ANSWER':
       return [{ type: 'PHONE.ANSWER', callId: step.callId, options: {} }];
@@ -156,18 +138,23 @@ export function expand(snapshot: PhoneSnapshot, step: ModelStep): PhoneEvent[] {
       const asked = phoneMachine.transition(snapshot, refer, inertScope());
       if (!('model-refer' in asked.context.refers)) return [refer];
       if (!tellsAgent(asked, decided, 'AGENT.ACCEPT_REFER')) return [refer, decided];
-      const created: PhoneEvent = {
-        type: 'UA.CALL.CREATED',
-        callId: newCallId(snapshot),
-        direction: 'outgoing',
-        remote: { number: CALLEE, name: null, uri: `sip:${CALLEE}@memory` },
-        replacesCallId: null,
-        consultationFor: null,
-        referredFrom: step.callId,
-      };
+      const created: PhoneEvent = callCreated(newCallId(snapshot), 'outgoing', CALLEE, step.callId);
       return [refer, decided, created, callDone(step.callId)];
     }
   }
+}
+
+/** The user agent's announcement of a new call with `number` (placed, received or placed for a REFER). */
+function callCreated(callId: string, direction: 'incoming' | 'outgoing', number: string, referredFrom: string | null): PhoneEvent {
+  return {
+    type: 'UA.CALL.CREATED',
+    callId,
+    direction,
+    remote: { number, name: null, uri: `sip:${number}@memory` },
+    replacesCallId: null,
+    consultationFor: null,
+    referredFrom,
+  };
 }
 
 function callDone(callId: string): PhoneEvent {
